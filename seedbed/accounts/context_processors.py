@@ -1,0 +1,35 @@
+"""Navigation shown on every page, by access level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from seedbed.accounts.models import AccessLevel
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        ("home", _("Home")),
+        ("skills:my_skills", _("My skills")),
+        ("people:list", _("People")),
+        ("skills:list", _("Skills")),
+    ]
+    if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
+        items += [("people:validation", _("Validation")), ("people:matrix", _("Team matrix"))]
+    if user.access_level == AccessLevel.ADMIN:
+        items += [("frameworks:roles", _("Roles")), ("people:teams", _("Teams")),
+                  ("imports:start", _("Import")), ("accounts:settings", _("Settings"))]
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": label, "current": current == name}
+            for name, label in items
+        ]
+    }

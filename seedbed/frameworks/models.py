@@ -1,0 +1,48 @@
+"""Roles (job profiles) and the skill levels they require."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.Model):
+    """A job profile: what people in it do and which skills at which levels it requires."""
+
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="role_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Importance(models.IntegerChoices):
+    NICE = 1, _("Nice to have")
+    IMPORTANT = 2, _("Important")
+    ESSENTIAL = 3, _("Essential")
+
+
+class RoleRequirement(models.Model):
+    """A role requires a skill at a level, with an importance used as a weight in gap maths."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="requirements")
+    skill = models.ForeignKey("skills.Skill", on_delete=models.CASCADE, related_name="required_by")
+    required_level = models.PositiveSmallIntegerField(_("required level"))
+    importance = models.PositiveSmallIntegerField(
+        _("importance"), choices=Importance.choices, default=Importance.IMPORTANT
+    )
+
+    class Meta:
+        ordering = ["role", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="role_requirement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_id}: {self.skill_id} ≥ {self.required_level}"

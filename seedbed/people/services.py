@@ -1,0 +1,200 @@
+"""Organisation operations: people, teams, reporting lines, leaving, personal-data erasure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from seedbed.accounts.models import AccessLevel, User
+from seedbed.accounts.services import audit, diff_fields
+from seedbed.lib.errors import NotAllowed, ServiceError
+from seedbed.people.models import Person, Team
+
+PERSON_FIELDS = (
+    "full_name", "email", "role", "team", "manager", "location", "timezone", "languages",
+    "start_date",
+)
+
+
+def _check_admin(actor: User) -> None:
+    if not (actor.is_active and actor.access_level == AccessLevel.ADMIN):
+        raise NotAllowed(_("Only admins can change the organisation."))
+
+
+def would_create_cycle(person_id: int | None, manager_id: int | None,
+                       managers: dict[int, int | None] | None = None) -> bool:
+    """Would making ``manager_id`` the manager of ``person_id`` close a reporting loop?
+    ``managers`` (person id -> manager id) may be passed to check planned, unsaved lines."""
+    if manager_id is None or person_id is None:
+        return False
+    if managers is None:
+        managers = dict(Person.objects.values_list("id", "manager_id"))
+    node: int | None = manager_id
+    seen: set[int] = set()
+    while node is not None and node not in seen:
+        if node == person_id:
+            return True
+        seen.add(node)
+        node = managers.get(node)
+    return False
+
+
+@transaction.atomic
+def save_person(*, actor: User, person: Person | None = None, data: dict[str, Any]) -> Person:
+    """Create or update a person; email unique ignoring case; no reporting cycles."""
+    _check_admin(actor)
+    data = {k: v for k, v in data.items() if k in PERSON_FIELDS}
+    if "full_name" in data:
+        data["full_name"] = " ".join(str(data["full_name"]).split())
+        if not data["full_name"]:
+            raise ServiceError(_("A person needs a name."), field="full_name")
+    if "email" in data:
+        data["email"] = str(data["email"]).strip().lower()
+        clash = Person.objects.filter(email__iexact=data["email"])
+        if person is not None:
+            clash = clash.exclude(pk=person.pk)
+        if clash.exists():
+            raise ServiceError(_("Someone with the email %(email)s already exists.")
+                               % {"email": data["email"]}, field="email")
+    manager = data.get("manager")
+    if person is not None and manager is not None:
+        if manager.pk == person.pk:
+            raise ServiceError(_("Nobody can be their own manager."), field="manager")
+        if would_create_cycle(person.pk, manager.pk):
+            raise ServiceError(_("%(m)s reports (directly or indirectly) to %(p)s: that would be a loop.")
+                               % {"m": manager.full_name, "p": person.full_name}, field="manager")
+    if person is None:
+        person = Person.objects.create(**data)
+        audit(actor=actor, action="person.create", obj=person, summary=f"{person.full_name} added")
+        return person
+    changes = diff_fields(person, data)
+    for field, value in data.items():
+        setattr(person, field, value)
+    person.save()
+    if person.user_id and "email" in changes:
+        User.objects.filter(pk=person.user_id).update(email=person.email)
+    if changes:
+        audit(actor=actor, action="person.update", obj=person,
+              summary=f"{person.full_name} changed", changes=changes)
+    return person
+
+
+@transaction.atomic
+def deactivate_person(*, actor: User, person: Person, left_on: Any = None) -> Person:
+    """Mark someone as having left: no login, out of active lists; their history stays."""
+    _check_admin(actor)
+    if person.user_id == actor.pk:
+        raise ServiceError(_("You cannot deactivate yourself."))
+    person.is_active = False
+    person.left_on = left_on or timezone.localdate()
+    person.save(update_fields=["is_active", "left_on"])
+    if person.user_id:
+        User.objects.filter(pk=person.user_id).update(is_active=False)
+    Person.objects.filter(manager=person).update(manager=person.manager)
+    audit(actor=actor, action="person.deactivate", obj=person, summary=f"{person.full_name} left")
+    return person
+
+
+@transaction.atomic
+def reactivate_person(*, actor: User, person: Person) -> Person:
+    _check_admin(actor)
+    person.is_active = True
+    person.left_on = None
+    person.save(update_fields=["is_active", "left_on"])
+    if person.user_id:
+        User.objects.filter(pk=person.user_id).update(is_active=True)
+    audit(actor=actor, action="person.reactivate", obj=person, summary=f"{person.full_name} back")
+    return person
+
+
+@transaction.atomic
+def erase_person(*, actor: User, person: Person) -> Person:
+    """Personal-data erasure: anonymise the person, remove notes, links and interests, disable
+    the login. Levels stay as anonymous figures so organisation statistics keep adding up."""
+    _check_admin(actor)
+    if person.user_id == actor.pk:
+        raise ServiceError(_("You cannot erase yourself."))
+    label = f"Erased person #{person.pk}"
+    person.assertions.update(note="", evidence_url="")
+    person.interests.all().delete()
+    if person.user_id:
+        user = User.objects.get(pk=person.user_id)
+        user.email = f"erased-{person.pk}@invalid"
+        user.display_name = label
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.tokens.all().delete()
+    person.full_name = label
+    person.email = f"erased-{person.pk}@invalid"
+    person.location = ""
+    person.languages = ""
+    person.is_active = False
+    person.left_on = person.left_on or timezone.localdate()
+    person.erased_at = timezone.now()
+    person.save()
+    Person.objects.filter(manager=person).update(manager=None)
+    audit(actor=actor, action="person.erase", obj=person, summary=f"{label}: personal data erased")
+    return person
+
+
+@transaction.atomic
+def save_team(*, actor: User, team: Team | None = None, data: dict[str, Any]) -> Team:
+    _check_admin(actor)
+    name = " ".join(str(data.get("name", team.name if team else "")).split())
+    if not name:
+        raise ServiceError(_("A team needs a name."), field="name")
+    data = {**data, "name": name}
+    clash = Team.objects.filter(name__iexact=name)
+    if team is not None:
+        clash = clash.exclude(pk=team.pk)
+    if clash.exists():
+        raise ServiceError(_("A team named %(name)s already exists.") % {"name": name}, field="name")
+    parent = data.get("parent")
+    if team is not None and parent is not None:
+        node: Team | None = parent
+        while node is not None:
+            if node.pk == team.pk:
+                raise ServiceError(_("A team cannot sit inside itself."), field="parent")
+            node = node.parent
+    if team is None:
+        team = Team.objects.create(**data)
+        audit(actor=actor, action="team.create", obj=team, summary=f"Team '{name}' created")
+        return team
+    changes = diff_fields(team, data)
+    for field, value in data.items():
+        setattr(team, field, value)
+    team.save()
+    if changes:
+        audit(actor=actor, action="team.update", obj=team, summary=f"Team '{name}' changed",
+              changes=changes)
+    return team
+
+
+@transaction.atomic
+def link_user(*, person: Person, access_level: str, password: str | None = None,
+              actor: User | None = None) -> User:
+    """Give a person a login (or update its access level)."""
+    if actor is not None:
+        _check_admin(actor)
+    if access_level not in AccessLevel.values:
+        raise ServiceError(_("Unknown access level."), field="access_level")
+    if person.user_id:
+        user = User.objects.get(pk=person.user_id)
+        if user.access_level != access_level:
+            user.access_level = access_level
+            user.save(update_fields=["access_level"])
+    else:
+        user = User.objects.filter(email__iexact=person.email).first() or User.objects.create_user(
+            person.email, password, display_name=person.full_name, access_level=access_level,
+            timezone=person.timezone,
+        )
+        person.user = user
+        person.save(update_fields=["user"])
+    if actor is not None:
+        audit(actor=actor, action="person.access", obj=person,
+              summary=f"{person.full_name}: access {access_level}")
+    return user

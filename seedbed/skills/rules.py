@@ -1,0 +1,87 @@
+"""The one rule that turns a person's evidence for a skill into a current level.
+
+**Rule.** Sources are ranked in tiers:
+
+====  ==========================================  =========================================
+tier  sources                                     why
+====  ==========================================  =========================================
+3     manager validation, assessment, certification  checked by someone other than the person
+2     completed learning                          evidence of effort, not of mastery
+1     peer rating                                 informed but informal
+0     self-assessment                             the person's own view
+====  ==========================================  =========================================
+
+The current level is the level of the **newest assertion in the highest tier present**
+(ties on time broken by the later record). So a manager-validated level outranks a later
+self-rating until the manager validates again, and within a tier the newest wins.
+
+A self-rating is **pending validation** when it is newer than the newest manager validation
+(or there is none); the manager's queue shows exactly those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+TIERS: dict[str, int] = {
+    "manager": 3,
+    "assessment": 3,
+    "certification": 3,
+    "learning": 2,
+    "peer": 1,
+    "self": 0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    id: int
+    level: int
+    source: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    level: int
+    source: str
+    at: datetime
+    self_level: int | None
+    self_at: datetime | None
+    pending_assertion_id: int | None
+
+    @property
+    def pending_validation(self) -> bool:
+        return self.pending_assertion_id is not None
+
+
+def current_level(evidence: Iterable[Evidence]) -> Current | None:
+    """Apply the rule above to all assertions of one person in one skill (any order)."""
+    best: Evidence | None = None
+    latest_self: Evidence | None = None
+    latest_manager: Evidence | None = None
+    for ev in evidence:
+        key = (TIERS[ev.source], ev.at, ev.id)
+        if best is None or key > (TIERS[best.source], best.at, best.id):
+            best = ev
+        if ev.source == "self" and (latest_self is None or (ev.at, ev.id) > (latest_self.at, latest_self.id)):
+            latest_self = ev
+        if ev.source == "manager" and (
+            latest_manager is None or (ev.at, ev.id) > (latest_manager.at, latest_manager.id)
+        ):
+            latest_manager = ev
+    if best is None:
+        return None
+    pending = latest_self is not None and (
+        latest_manager is None or (latest_self.at, latest_self.id) > (latest_manager.at, latest_manager.id)
+    )
+    return Current(
+        level=best.level,
+        source=best.source,
+        at=best.at,
+        self_level=latest_self.level if latest_self else None,
+        self_at=latest_self.at if latest_self else None,
+        pending_assertion_id=latest_self.id if pending and latest_self else None,
+    )
