@@ -1,0 +1,142 @@
+"""Read models for people pages: the team skills matrix (shared by page, export and CLI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from seedbed.frameworks.models import RoleRequirement
+from seedbed.people.models import Person
+from seedbed.skills.models import PersonSkill, Skill
+
+if TYPE_CHECKING:
+    from seedbed.accounts.models import User
+
+NONE = -1  # "no level" / "not required" in the matrix arrays
+
+
+@dataclass
+class Matrix:
+    """People × skills. ``levels[i, j]`` is person i's current level in skill j (NONE if none);
+    ``required[i, j]`` the level person i's role requires (NONE if not required);
+    ``pending[i, j]`` whether a self-rating awaits validation."""
+
+    people: list[dict[str, Any]]
+    skills: list[dict[str, Any]]
+    levels: np.ndarray
+    required: np.ndarray
+    pending: np.ndarray
+    categories: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def below(self) -> np.ndarray:
+        """Cells where a requirement exists and the level is under it (no level counts as 0)."""
+        return (self.required != NONE) & (np.maximum(self.levels, 0) < self.required)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Row dicts for templates: each person with one cell per skill."""
+        below = self.below
+        out = []
+        for i, person in enumerate(self.people):
+            cells = [
+                {"level": int(self.levels[i, j]) if self.levels[i, j] != NONE else None,
+                 "required": int(self.required[i, j]) if self.required[i, j] != NONE else None,
+                 "below": bool(below[i, j]), "pending": bool(self.pending[i, j]),
+                 "skill": skill}
+                for j, skill in enumerate(self.skills)
+            ]
+            out.append({"person": person, "cells": cells})
+        return out
+
+
+def team_matrix(
+    user: User, *, team_id: int | None = None, category_id: int | None = None,
+    sort: str = "name", q: str = "", people_limit: int = 500,
+) -> Matrix:
+    """The matrix of people ``user`` may see levels of (a manager: their reporting subtree; an
+    admin: everyone, or one team). Skills: those the people's roles require plus those they hold,
+    optionally one category. Sort: "name", "gap" (most cells below requirement first) or
+    "skill:<id>" (highest level first). Five queries whatever the size."""
+    people_qs = Person.objects.levels_visible_to(user).active()
+    if user.access_level != "admin" and team_id is None:
+        people_qs = people_qs.filter(pk__in=Person.objects.validatable_by(user)) | people_qs.filter(user=user)
+    if team_id is not None:
+        people_qs = people_qs.filter(team_id=team_id)
+    if q:
+        people_qs = people_qs.filter(full_name__icontains=q)
+    # Query 1: people.
+    people = list(people_qs.order_by("full_name").values(
+        "id", "full_name", "role_id", "role__name", "team__name")[:people_limit])
+    pids = [p["id"] for p in people]
+    role_ids = {p["role_id"] for p in people if p["role_id"]}
+    # Query 2: requirements of their roles.
+    reqs = list(RoleRequirement.objects.filter(role_id__in=role_ids)
+                .values_list("role_id", "skill_id", "required_level"))
+    # Query 3: current levels.
+    held = list(PersonSkill.objects.filter(person_id__in=pids)
+                .values_list("person_id", "skill_id", "level", "pending_validation"))
+    skill_ids = {s for _r, s, _l in reqs} | {s for _p, s, _l, _pv in held}
+    # Query 4: the skills themselves (filtered by category).
+    skills_qs = Skill.objects.filter(pk__in=skill_ids, is_active=True)
+    if category_id is not None:
+        skills_qs = skills_qs.filter(category_id=category_id)
+    skills = list(skills_qs.order_by("category__name", "name").values(
+        "id", "name", "category_id", "category__name"))
+    # Query 5: categories present, for the filter.
+    categories = sorted({(s["category_id"], s["category__name"]) for s in
+                         Skill.objects.filter(pk__in=skill_ids).values("category_id", "category__name")},
+                        key=lambda c: c[1])
+    p_index = {pid: i for i, pid in enumerate(pids)}
+    s_index = {s["id"]: j for j, s in enumerate(skills)}
+    levels = np.full((len(people), len(skills)), NONE, dtype=np.int16)
+    pending = np.zeros((len(people), len(skills)), dtype=bool)
+    required = np.full((len(people), len(skills)), NONE, dtype=np.int16)
+    for pid, sid, level, pend in held:
+        j = s_index.get(sid)
+        if j is not None:
+            levels[p_index[pid], j] = level
+            pending[p_index[pid], j] = pend
+    role_req: dict[int, list[tuple[int, int]]] = {}
+    for rid, sid, lvl in reqs:
+        if sid in s_index:
+            role_req.setdefault(rid, []).append((s_index[sid], lvl))
+    for i, person in enumerate(people):
+        for j, lvl in role_req.get(person["role_id"], []):
+            required[i, j] = lvl
+    matrix = Matrix(people, skills, levels, required, pending, categories)
+    order = _row_order(matrix, sort)
+    if order is not None:
+        matrix.people = [people[i] for i in order]
+        matrix.levels, matrix.required, matrix.pending = levels[order], required[order], pending[order]
+    return matrix
+
+
+def _row_order(m: Matrix, sort: str) -> np.ndarray | None:
+    if not m.people:
+        return None
+    if sort == "gap":
+        # most cells below requirement first; stable so names stay alphabetical within ties
+        return np.argsort(-m.below.sum(axis=1), kind="stable")
+    if sort.startswith("skill:"):
+        try:
+            sid = int(sort.split(":", 1)[1])
+        except ValueError:
+            return None
+        j = next((j for j, s in enumerate(m.skills) if s["id"] == sid), None)
+        if j is None:
+            return None
+        return np.argsort(-m.levels[:, j], kind="stable")
+    return None
+
+
+def matrix_table(m: Matrix) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows for CSV/XLSX export: one row per person, one column per skill; a
+    second header row gives nothing away that the page does not show."""
+    headers = ["Name", "Team", "Role", *[s["name"] for s in m.skills]]
+    rows = []
+    for i, p in enumerate(m.people):
+        rows.append([p["full_name"], p["team__name"] or "", p["role__name"] or "",
+                     *[(int(v) if v != NONE else None) for v in m.levels[i]]])
+    return headers, rows
