@@ -184,9 +184,10 @@ def link_user(*, person: Person, access_level: str, password: str | None = None,
         raise ServiceError(_("Unknown access level."), field="access_level")
     if person.user_id:
         user = User.objects.get(pk=person.user_id)
-        if user.access_level != access_level:
-            user.access_level = access_level
-            user.save(update_fields=["access_level"])
+        user.access_level = access_level
+        if password:
+            user.set_password(password)
+        user.save(update_fields=["access_level", "password"])
     else:
         user = User.objects.filter(email__iexact=person.email).first() or User.objects.create_user(
             person.email, password, display_name=person.full_name, access_level=access_level,
