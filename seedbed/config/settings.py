@@ -145,6 +145,7 @@ TIME_ZONE = env_str("SEEDBED_TIME_ZONE", "UTC")
 # --- static and uploads -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # seedbed/static: app.css, app.js, favicon
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
