@@ -31,7 +31,7 @@ def _require_admin(request: HttpRequest) -> None:
 def role_list(request: HttpRequest) -> HttpResponse:
     qs = Role.objects.annotate(
         requirement_count=Count("requirements", distinct=True),
-        people_count=Count("people", filter=Q(people__is_active=True), distinct=True))
+        people_count=Count("people", filter=Q(people__is_active=True), distinct=True)).order_by("name")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))

@@ -32,6 +32,9 @@ from seedbed.skills.selectors import scale_levels_by_category, skill_sheet
 from seedbed.skills.services import validate_rating
 
 
+MATRIX_PEOPLE_LIMIT = 300
+
+
 def _require_admin(request: HttpRequest) -> None:
     if request.user.access_level != AccessLevel.ADMIN:
         raise PermissionDenied
@@ -158,7 +161,7 @@ def person_action(request: HttpRequest, person_id: int, action: str) -> HttpResp
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     qs = Team.objects.select_related("parent").annotate(
-        member_count=Count("members", filter=Q(members__is_active=True)))
+        member_count=Count("members", filter=Q(members__is_active=True))).order_by("name")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(name__icontains=q)
@@ -252,10 +255,14 @@ def matrix(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = MatrixFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
+    team_id = params["team"].pk if params.get("team") else None
+    if team_id is None and request.user.access_level == AccessLevel.ADMIN and "team" not in request.GET:
+        # An admin sees the whole organisation; start on one team so the page stays readable.
+        team_id = Team.objects.order_by("name").values_list("pk", flat=True).first()
     m = team_matrix(
-        request.user, team_id=params["team"].pk if params.get("team") else None,
+        request.user, team_id=team_id,
         category_id=params.get("category"), sort=params.get("sort") or "name",
-        q=params.get("q") or "",
+        q=params.get("q") or "", people_limit=MATRIX_PEOPLE_LIMIT,
     )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
@@ -265,4 +272,5 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "m": m, "rows": m.rows(), "form": form, "query": query_without_page(request),
         "sort": params.get("sort") or "name", "category": params.get("category"),
         "teams": Team.objects.all() if request.user.access_level == AccessLevel.ADMIN else None,
+        "team_id": team_id, "truncated": len(m.people) >= MATRIX_PEOPLE_LIMIT,
     })

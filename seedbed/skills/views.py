@@ -90,7 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def skill_list(request: HttpRequest) -> HttpResponse:
     form = SkillFilterForm(request.GET or None)
-    qs = Skill.objects.select_related("category").annotate(holder_count=Count("holders"))
+    qs = Skill.objects.select_related("category").annotate(holder_count=Count("holders")).order_by("name")
     if form.is_valid():
         if form.cleaned_data["q"]:
             qs = qs.search(form.cleaned_data["q"])
@@ -144,7 +144,7 @@ def skill_edit(request: HttpRequest, skill_id: int | None = None) -> HttpRespons
 @login_required
 def categories(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
-    qs = SkillCategory.objects.select_related("parent", "scale").annotate(skill_count=Count("skills"))
+    qs = SkillCategory.objects.select_related("parent", "scale").annotate(skill_count=Count("skills")).order_by("name")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(name__icontains=q)
