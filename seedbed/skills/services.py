@@ -317,6 +317,13 @@ def save_skill(*, actor: User, skill: Skill | None = None, data: dict[str, Any])
     ext = data.get("external_id")
     if ext == "":
         data["external_id"] = None
+    elif ext is not None:
+        ext_clash = Skill.objects.filter(external_id=ext)
+        if skill is not None:
+            ext_clash = ext_clash.exclude(pk=skill.pk)
+        if ext_clash.exists():
+            raise ServiceError(_("Another skill already has the external id %(ext)s.")
+                               % {"ext": ext}, field="external_id")
     if skill is None:
         skill = Skill.objects.create(**data)
         audit(actor=actor, action="skill.create", obj=skill, summary=f"Skill '{skill.name}' created")
