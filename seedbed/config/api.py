@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from seedbed.accounts.services import user_for_token
 from seedbed.lib.errors import ServiceError
@@ -26,6 +26,17 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SignedInSession(SessionAuth):
+    """Django's session (the browser: API docs, htmx). Without a signed-in session it steps
+    aside before ninja's CSRF check, so a request with neither a valid token nor a session gets
+    401 "send a token" rather than 403 "CSRF check failed"."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="Seedbed API",
     version="1",
@@ -35,7 +46,7 @@ api = NinjaAPI(
         "`seedbed token create EMAIL`). Errors share one shape: "
         '`{"detail": "...", "code": "...", "field": null}`.'
     ),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SignedInSession()],
     urls_namespace="api",
 )
 
@@ -48,16 +59,39 @@ def _error(request: HttpRequest, status: int, detail: str, code: str,
     return api.create_response(request, body, status=status)
 
 
+# Services name model fields; API bodies send ids under these names.
+_API_FIELD_NAMES = {
+    "person": "person_id", "skill": "skill_id", "team": "team_id", "role": "role_id",
+    "manager": "manager_id", "parent": "parent_id", "category": "category_id",
+}
+
+
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return _error(request, exc.status, exc.message, exc.code, exc.field)
+    field = _API_FIELD_NAMES.get(exc.field, exc.field) if exc.field else None
+    return _error(request, exc.status, exc.message, exc.code, field)
+
+
+def _error_field(loc: list[Any] | tuple[Any, ...]) -> str | None:
+    """``("body", "payload", "name")`` -> ``"name"``; ``("query", "q")`` -> ``"q"``: the name
+    a client sent, without ninja's location and parameter names."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] == "body":
+        parts = parts[2:]  # drop "body" and the view's parameter name
+    elif parts:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+def _error_message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "invalid input"))
+    return message.removeprefix("Value error, ")
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", "")}
-        for e in exc.errors
+        {"field": _error_field(e.get("loc", ())), "message": _error_message(e)} for e in exc.errors
     ]
     first = errors[0] if errors else {"field": None, "message": "invalid input"}
     detail = f"Invalid input: {first['field'] + ': ' if first['field'] else ''}{first['message']}"
@@ -82,6 +116,8 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return _error(request, 400, "The request body is not valid JSON.", "invalid_json")
     return _error(request, exc.status_code, str(exc), "error")
 
 
