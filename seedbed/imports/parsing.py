@@ -28,10 +28,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from seedbed.lib.errors import ServiceError
+from seedbed.lib.spreadsheet import DANGEROUS_PREFIXES
 
 # C0 controls except tab, line feed and carriage return; plus DEL.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HEADER_JUNK = re.compile(r"[\W_]+")
+_NEUTRALISED = frozenset(DANGEROUS_PREFIXES)
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -99,13 +101,16 @@ def column_letter(index: int) -> str:
 
 
 def clean_cell(value: Any) -> Any:
-    """Strings: control characters and BOMs removed, outer whitespace stripped, empty -> None.
+    """Strings: control characters and BOMs removed, the apostrophe an export puts before
+    ``=``, ``+``, ``-``, ``@``, tab or CR dropped, outer whitespace stripped, empty -> None.
     Other values (numbers, dates, booleans) unchanged."""
     if value is None:
         return None
     if isinstance(value, str):
-        text = _CONTROL.sub("", value).replace("\ufeff", "").strip()
-        return text or None
+        text = _CONTROL.sub("", value).replace("\ufeff", "")
+        if text.startswith("'") and text[1:2] in _NEUTRALISED:
+            text = text[1:]  # undo our own export's formula neutralisation, so exports round-trip
+        return text.strip() or None
     return value
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from seedbed.accounts.models import User
 from seedbed.imports import services
 from seedbed.imports.forms import UploadForm
 from seedbed.imports.models import ImportJob
@@ -22,12 +23,18 @@ from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 
 
-def _require_admin(request: HttpRequest) -> None:
+class AuthedRequest(HttpRequest):
+    """``request`` in views behind ``login_required``: the user is signed in."""
+
+    user: User  # type: ignore[assignment]
+
+
+def _require_admin(request: AuthedRequest) -> None:
     if not request.user.is_admin:
         raise PermissionDenied(_("Only admins can import."))
 
 
-def _job(request: HttpRequest, pk: int, *, with_rows: bool = False) -> ImportJob:
+def _job(request: AuthedRequest, pk: int, *, with_rows: bool = False) -> ImportJob:
     qs = ImportJob.objects.visible_to(request.user).select_related("created_by")
     if not with_rows:
         qs = qs.defer("rows")
@@ -35,7 +42,7 @@ def _job(request: HttpRequest, pk: int, *, with_rows: bool = False) -> ImportJob
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthedRequest) -> HttpResponse:
     """Choose what to import, upload, download templates; recent jobs."""
     _require_admin(request)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -79,7 +86,7 @@ def _outcome_labels() -> dict[str, tuple[str, str]]:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """Progress while running; then every row's outcome and every error (``?errors=1``)."""
     _require_admin(request)
     job = _job(request, pk, with_rows=True)
@@ -105,7 +112,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def job_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """The progress partial, polled by htmx while the job runs; reloads the page when done."""
     _require_admin(request)
     job = _job(request, pk)
@@ -116,7 +123,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def job_commit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     job = _job(request, pk)
     try:
@@ -128,7 +135,7 @@ def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def job_discard(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     job = _job(request, pk)
     try:
@@ -141,7 +148,7 @@ def job_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template_download(request: HttpRequest, name: str) -> HttpResponse:
+def template_download(request: AuthedRequest, name: str) -> HttpResponse:
     """An empty CSV template with one example row."""
     _require_admin(request)
     if name not in services.TEMPLATES:
@@ -151,7 +158,7 @@ def template_download(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @login_required
-def export_people(request: HttpRequest) -> HttpResponse:
+def export_people(request: AuthedRequest) -> HttpResponse:
     """People as CSV or XLSX, in the import's columns; only whom the user may see."""
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):

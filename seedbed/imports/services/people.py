@@ -150,13 +150,13 @@ class _State:
             "left_on",
             "user_id",
         ):
-            people[p["email"].lower()] = p
-        teams = {
+            people[p["email"].lower()] = dict(p)
+        teams: dict[str, tuple[int, str, int | None]] = {
             name.lower(): (tid, name, parent)
             for tid, name, parent in Team.objects.values_list("id", "name", "parent_id")
         }
         roles = {name.lower(): (rid, name) for rid, name in Role.objects.values_list("id", "name")}
-        users = {
+        users: dict[str, tuple[int, str, int | None]] = {
             email.lower(): (uid, access, pid)
             for uid, email, access, pid in User.objects.values_list(
                 "id", "email", "access_level", "person__id"
@@ -239,7 +239,7 @@ def validate_people(
     file_emails = {p.email: p for p in plans}
     new_teams, new_roles = _plan_names(plans, cols, state)
     team_parents = _plan_team_parents(plans, cols, state)
-    _resolve_managers(plans, cols, state, file_emails, actor)
+    _resolve_managers(plans, cols, state, file_emails)
     _check_cycles(plans, cols, state, file_emails)
     _check_actor(plans, cols, actor)
     for plan in plans:
@@ -428,13 +428,12 @@ def _resolve_managers(
     cols: dict[str, Column],
     state: _State,
     file_emails: dict[str, PersonPlan],
-    actor: User | None,
 ) -> None:
     if "manager_email" not in cols:
         return
     for plan in plans:
         manager = plan.values.get("manager_email")
-        if not manager or not plan.result.ok:
+        if not manager:
             continue
         if manager == plan.email:
             plan.result.error(_("Nobody can be their own manager."), cols["manager_email"])
@@ -464,16 +463,20 @@ def _check_cycles(
 
     managers = dict(state.managers)
     email_by_pid = dict(state.email_by_id)
+    column = cols["manager_email"]
+    checked = []
     for plan in plans:
         email_by_pid[plan.pid] = plan.email
-        if plan.result.ok:
-            manager = plan.values.get("manager_email")
-            managers[plan.pid] = pid_of(manager) if manager else None
-    for plan in plans:
+        if "manager_email" not in plan.values:
+            continue  # the cell could not be read: its error is already reported
+        if any(issue.column == column.title for issue in plan.result.issues):
+            continue  # unknown manager or own manager: reported already
+        manager = plan.values["manager_email"]
+        managers[plan.pid] = pid_of(manager) if manager else None
+        checked.append(plan)
+    for plan in checked:
         manager_id = managers.get(plan.pid)
-        if not plan.result.ok or manager_id is None:
-            continue
-        if would_create_cycle(plan.pid, manager_id, managers):
+        if manager_id is not None and would_create_cycle(plan.pid, manager_id, managers):
             chain = [plan.email]
             node: int | None = manager_id
             while node is not None and node != plan.pid and len(chain) < 12:
@@ -481,8 +484,7 @@ def _check_cycles(
                 node = managers.get(node)
             chain.append(plan.email if node == plan.pid else "…")
             plan.result.error(
-                _("Reporting cycle: %(chain)s.") % {"chain": " → ".join(chain)},
-                cols["manager_email"],
+                _("Reporting cycle: %(chain)s.") % {"chain": " → ".join(chain)}, column
             )
 
 
