@@ -1,0 +1,463 @@
+"""Build the demo company, Greenfield Works, through the same services the app uses.
+
+Steps of ``build_demo`` (one transaction):
+1. refuse a database that holds another organisation; skip if the demo is already there;
+2. the HR lead (admin) first, since every later service call needs an admin actor;
+3. teams, the skills taxonomy (default scale plus a language scale), roles and requirements;
+4. people with reporting lines and logins (three with the printed demo password);
+5. two years of rating history: two review cycles of self-ratings validated by managers, newer
+   self-ratings still waiting for validation, some levels not reviewed for over a year, and a few
+   certifications, assessments, completed courses and peer ratings;
+6. interests (keen / happy / not interested) and one person who left.
+
+All randomness comes from one seeded generator and every date is relative to ``now``, so a
+demo built from the same seed on the same day is the same demo.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from seedbed.accounts.models import AccessLevel, User
+from seedbed.accounts.services import audit, update_org_settings
+from seedbed.demo import data
+from seedbed.frameworks.models import Role
+from seedbed.frameworks.services import save_role, set_requirement
+from seedbed.lib.errors import Conflict
+from seedbed.people.models import Person, Team
+from seedbed.people.services import deactivate_person, link_user, save_person, save_team
+from seedbed.skills.models import Interest, PersonSkill, Skill, SkillCategory, Source
+from seedbed.skills.services import (
+    NewAssertion,
+    ensure_default_scale,
+    record_assertions_bulk,
+    save_category,
+    save_scale,
+    save_skill,
+    set_interest,
+)
+
+DEFAULT_SEED = 2026
+# The two company-wide skills reviews, in days before ``now``: the older one is more than a
+# year back, so levels last reviewed then count as stale.
+REVIEW_CYCLES_DAYS_AGO = (640, 200)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    label: str
+    email: str
+    what: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What ``build_demo`` found or made, for the console and for tests."""
+
+    created: bool
+    people: int
+    teams: int
+    roles: int
+    skills: int
+    current_levels: int
+    pending_for_manager: int
+    manager_reports: int
+    logins: list[DemoLogin]
+    password: str = data.DEMO_PASSWORD
+
+
+def _person(key: str) -> data.DemoPerson:
+    return next(p for p in [*data.PEOPLE, data.FORMER] if p.key == key)
+
+
+def demo_logins() -> list[DemoLogin]:
+    admin, manager, employee = (
+        _person(k) for k in (data.ADMIN_KEY, data.MANAGER_KEY, data.EMPLOYEE_KEY)
+    )
+    return [
+        DemoLogin(
+            "Admin", admin.email, f"{admin.name}, HR lead: manages people, skills and settings"
+        ),
+        DemoLogin(
+            "Manager",
+            manager.email,
+            f"{manager.name}, engineering manager: validation queue and team matrix",
+        ),
+        DemoLogin(
+            "Employee",
+            employee.email,
+            f"{employee.name}, software engineer in {manager.name.split()[0]}'s team",
+        ),
+    ]
+
+
+def demo_exists() -> bool:
+    return Person.objects.filter(email__iexact=_person(data.ADMIN_KEY).email).exists()
+
+
+def summarise(*, created: bool) -> DemoSummary:
+    manager = (
+        Person.objects.select_related("user")
+        .filter(email__iexact=_person(data.MANAGER_KEY).email)
+        .first()
+    )
+    pending = reports = 0
+    if manager is not None and manager.user is not None:  # None only if someone erased him
+        pending = PersonSkill.objects.pending_for(manager.user).count()
+        reports = manager.reports.filter(is_active=True).count()
+    return DemoSummary(
+        created=created,
+        people=Person.objects.active().count(),
+        teams=Team.objects.count(),
+        roles=Role.objects.count(),
+        skills=Skill.objects.count(),
+        current_levels=PersonSkill.objects.count(),
+        pending_for_manager=pending,
+        manager_reports=reports,
+        logins=demo_logins(),
+    )
+
+
+@transaction.atomic
+def build_demo(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> DemoSummary:
+    """Create Greenfield Works unless it exists. Raises Conflict if the database already holds
+    people who are not the demo company (the demo must never mix into real data)."""
+    if demo_exists():
+        return summarise(created=False)
+    existing = Person.objects.count()
+    if existing:
+        raise Conflict(
+            f"This database already holds an organisation ({existing} people) that is not the "
+            "demo. Use another data folder (SEEDBED_DATA_DIR) for the demo."
+        )
+    _Builder(random.Random(seed), now or timezone.now()).build()
+    return summarise(created=True)
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, now: datetime) -> None:
+        self.rng = rng
+        self.now = now
+        self.teams: dict[str, Team] = {}
+        self.roles: dict[str, Role] = {}
+        self.skills: dict[str, Skill] = {}
+        self.language_skills: set[str] = set()
+        self.people: dict[str, Person] = {}
+        self.users: dict[str, User] = {}
+        self.admin: User
+        self.rows: dict[int, list[NewAssertion]] = defaultdict(list)  # rater user id -> rows
+        self.raters: dict[int, User] = {}
+        self.validated: dict[tuple[str, str], int] = {}  # (person key, skill) -> last validated
+
+    # --- steps ---------------------------------------------------------------------------
+    def build(self) -> None:
+        self.bootstrap_admin()
+        update_org_settings(
+            actor=self.admin,
+            data={
+                "name": data.ORG_NAME,
+                "default_timezone": "Europe/Berlin",
+                "review_interval_months": 12,
+            },
+        )
+        self.build_teams()
+        self.build_taxonomy()
+        self.build_roles()
+        self.build_people()
+        self.build_history()
+        self.build_interests()
+        former = self.people[data.FORMER.key]
+        deactivate_person(
+            actor=self.admin, person=former, left_on=(self.now - timedelta(days=150)).date()
+        )
+        audit(
+            actor=self.admin, action="demo.build", summary=f"Demo company {data.ORG_NAME} created"
+        )
+
+    def bootstrap_admin(self) -> None:
+        # Every service below needs an admin actor, so the HR lead's record comes first: the
+        # one row made without a service (her team, role and manager follow via save_person).
+        spec = _person(data.ADMIN_KEY)
+        person = Person.objects.create(full_name=spec.name, email=spec.email)
+        self.admin = link_user(
+            person=person, access_level=AccessLevel.ADMIN, password=data.DEMO_PASSWORD
+        )
+        self.people[spec.key] = person
+        self.users[spec.key] = self.admin
+
+    def build_teams(self) -> None:
+        for name, (parent, description) in data.TEAMS.items():
+            self.teams[name] = save_team(
+                actor=self.admin,
+                data={
+                    "name": name,
+                    "description": description,
+                    "parent": self.teams[parent] if parent else None,
+                },
+            )
+
+    def build_taxonomy(self) -> None:
+        ensure_default_scale()
+        language_scale = save_scale(
+            actor=self.admin,
+            name=data.LANGUAGE_SCALE_NAME,
+            description=data.LANGUAGE_SCALE_DESCRIPTION,
+            levels=data.LANGUAGE_LEVELS,
+        )
+        categories: dict[str, SkillCategory] = {}
+        for name, (parent, description, skills) in data.TAXONOMY.items():
+            categories[name] = save_category(
+                actor=self.admin,
+                data={
+                    "name": name,
+                    "description": description,
+                    "parent": categories[parent] if parent else None,
+                    "scale": language_scale if name == data.LANGUAGES_CATEGORY else None,
+                },
+            )
+            for skill_name, aliases, criticality, skill_description in skills:
+                self.skills[skill_name] = save_skill(
+                    actor=self.admin,
+                    data={
+                        "name": skill_name,
+                        "category": categories[name],
+                        "aliases": aliases,
+                        "criticality": criticality,
+                        "description": skill_description,
+                    },
+                )
+                if name == data.LANGUAGES_CATEGORY:
+                    self.language_skills.add(skill_name)
+
+    def build_roles(self) -> None:
+        for name, (description, requirements) in data.ROLES.items():
+            role = save_role(actor=self.admin, data={"name": name, "description": description})
+            for skill_name, level, importance in requirements:
+                set_requirement(
+                    actor=self.admin,
+                    role=role,
+                    skill=self.skills[skill_name],
+                    required_level=level,
+                    importance=importance,
+                )
+            self.roles[name] = role
+
+    def build_people(self) -> None:
+        specs = [*data.PEOPLE, data.FORMER]
+        managers = {p.manager for p in specs if p.manager}
+        for spec in specs:
+            tz, local = data.LOCATIONS[spec.location]
+            joined = (self.now - timedelta(days=round(spec.years * 365))).date()
+            fields = {
+                "full_name": spec.name,
+                "email": spec.email,
+                "team": self.teams[spec.team],
+                "role": self.roles[spec.role],
+                "location": spec.location,
+                "timezone": tz,
+                "languages": ", ".join(["en", *local]),
+                "start_date": joined,
+                "manager": self.people[spec.manager] if spec.manager else None,
+            }
+            existing = self.people.get(spec.key)
+            self.people[spec.key] = save_person(actor=self.admin, person=existing, data=fields)
+            if spec.key == data.ADMIN_KEY:
+                continue
+            level = AccessLevel.MANAGER if spec.key in managers else AccessLevel.EMPLOYEE
+            demo_login = spec.key in (data.MANAGER_KEY, data.EMPLOYEE_KEY)
+            self.users[spec.key] = link_user(
+                person=self.people[spec.key],
+                access_level=level,
+                actor=self.admin,
+                password=data.DEMO_PASSWORD if demo_login else None,
+            )
+
+    # --- rating history --------------------------------------------------------------------
+    def _bounds(self, skill: str) -> tuple[int, int]:
+        return (1, 4) if skill in self.language_skills else (0, 5)
+
+    def _targets(self, spec: data.DemoPerson) -> dict[str, int]:
+        """Where this person stands today in each skill they have rated (dict keeps order)."""
+        rng = self.rng
+        targets: dict[str, int] = {}
+        for skill, required, _importance in data.ROLES[spec.role][1]:
+            delta = rng.choices([-2, -1, 0, 1], weights=[5, 27, 45, 23])[0]
+            if spec.years >= 5 and rng.random() < 0.3:
+                delta += 1
+            if spec.years < 1.5 and rng.random() < 0.3:
+                delta -= 1
+            lo, hi = self._bounds(skill)
+            targets[skill] = max(lo + 1 if lo == 0 else lo, min(hi, required + delta))
+        pool = [s for s in data.TEAM_EXTRAS[spec.team] if s not in targets]
+        for skill in rng.sample(pool, k=min(len(pool), rng.randint(2, 5))):
+            targets[skill] = rng.choice([1, 2, 2, 3, 3, 4])
+        _tz, local = data.LOCATIONS[spec.location]
+        targets.setdefault("English", 4 if spec.location == "London" or rng.random() < 0.3 else 3)
+        local_skill = {"de": "German", "nl": "Dutch", "es": "Spanish"}.get(
+            local[0] if local else ""
+        )
+        if local_skill:
+            targets.setdefault(local_skill, 4 if rng.random() < 0.7 else 3)
+        if rng.random() < 0.15:
+            targets.setdefault(rng.choice(["French", "Spanish"]), rng.choice([1, 2]))
+        return targets
+
+    def _day(self, days_ago: float) -> datetime:
+        # Working hours, so timestamps look like real people clicked them.
+        moment = self.now - timedelta(days=days_ago)
+        return moment.replace(
+            hour=self.rng.randint(8, 17), minute=self.rng.randint(0, 59), second=0, microsecond=0
+        )
+
+    def _add(
+        self,
+        rater_key: str,
+        spec: data.DemoPerson,
+        skill: str,
+        level: int,
+        source: str,
+        at: datetime,
+        *,
+        note: str = "",
+        evidence_url: str = "",
+        review_by: datetime | None = None,
+    ) -> None:
+        user = self.users[rater_key]
+        self.raters[user.pk] = user
+        self.rows[user.pk].append(
+            NewAssertion(
+                person_id=self.people[spec.key].pk,
+                skill_id=self.skills[skill].pk,
+                level=level,
+                source=source,
+                note=note,
+                evidence_url=evidence_url,
+                at=at,
+                review_by=review_by.date() if review_by else None,
+            )
+        )
+
+    def build_history(self) -> None:
+        rng = self.rng
+        older, newer = REVIEW_CYCLES_DAYS_AGO
+        for spec in [*data.PEOPLE, data.FORMER]:
+            days_employed = spec.years * 365
+            left = spec.key == data.FORMER.key
+            targets = self._targets(spec)
+            for skill, target in targets.items():
+                lo, _hi = self._bounds(skill)
+                floor = max(lo, 1)
+                history: list[tuple[float, int]] = []  # (days ago, self level)
+                if days_employed > older + 30:
+                    grew = 1 if rng.random() < 0.35 else 0
+                    history.append((older - rng.uniform(0, 20), max(floor, target - grew)))
+                    # Not re-rated in the newer review: last reviewed over a year ago (stale).
+                    if not left and rng.random() < 0.72:
+                        history.append((newer - rng.uniform(0, 20), target))
+                elif days_employed > newer + 30:
+                    history.append((days_employed - rng.uniform(30, 60), max(floor, target - 1)))
+                    if rng.random() < 0.8:
+                        history.append((newer - rng.uniform(0, 20), target))
+                else:
+                    history.append((days_employed - rng.uniform(20, 40), target))
+                for days_ago, level in history:
+                    self._add(spec.key, spec, skill, level, Source.SELF, self._day(days_ago))
+                    self._validate(spec, skill, level, days_ago)
+            self._recent_self_ratings(spec, targets)
+        for person_key, skill, source, level, note, link, expires in data.EXTRA_EVIDENCE:
+            at = self._day(rng.uniform(40, 500))
+            self._add(
+                data.ADMIN_KEY,
+                _person(person_key),
+                skill,
+                level,
+                source,
+                at,
+                note=note,
+                evidence_url=link,
+                review_by=at + timedelta(days=730) if expires else None,
+            )
+        for person_key, skill, peer_key, level in data.PEER_EVIDENCE:
+            self._add(
+                peer_key,
+                _person(person_key),
+                skill,
+                level,
+                Source.PEER,
+                self._day(rng.uniform(20, 300)),
+                note="From working together on a project.",
+            )
+        for user_id, rows in self.rows.items():
+            user = self.raters[user_id]
+            record_assertions_bulk(
+                actor=user, rows=rows, summary=f"Demo rating history by {user.email}"
+            )
+
+    def _validate(self, spec: data.DemoPerson, skill: str, level: int, days_ago: float) -> None:
+        """Most self-ratings get the manager's validation within a few weeks, some adjusted."""
+        rng = self.rng
+        # The CEO has no manager: her self-ratings wait in the admin's queue.
+        if spec.manager is None or rng.random() > 0.96:
+            return
+        lo, hi = self._bounds(skill)
+        checked, note, roll = level, "", rng.random()
+        if roll < 0.08 and level > max(lo, 1):
+            checked, note = level - 1, "Adjusted: let's see this on a real project first."
+        elif roll > 0.94 and level < hi:
+            checked, note = level + 1, "Adjusted up: you undersell yourself here."
+        validated_days_ago = max(days_ago - rng.uniform(2, 25), 1)
+        self._add(
+            spec.manager,
+            spec,
+            skill,
+            checked,
+            Source.MANAGER,
+            self._day(validated_days_ago),
+            note=note,
+        )
+        self.validated[(spec.key, skill)] = checked
+
+    def _recent_self_ratings(self, spec: data.DemoPerson, targets: dict[str, int]) -> None:
+        """Self-ratings from the last few weeks, newer than any validation: the queue. Every
+        report of the demo manager has some; elsewhere a few people do."""
+        if spec.key == data.FORMER.key:
+            return
+        rng = self.rng
+        in_demo_team = spec.manager == data.MANAGER_KEY
+        if not in_demo_team and rng.random() > 0.2:
+            return
+        level_now = {s: self.validated.get((spec.key, s), t) for s, t in targets.items()}
+        growable = [s for s in targets if level_now[s] < self._bounds(s)[1]]
+        count = rng.randint(2, 3) if in_demo_team else 1
+        for skill in rng.sample(growable, k=min(len(growable), count)):
+            note = "Took on more of this lately." if rng.random() < 0.5 else ""
+            self._add(
+                spec.key,
+                spec,
+                skill,
+                level_now[skill] + 1,
+                Source.SELF,
+                self._day(rng.uniform(1, 20)),
+                note=note,
+            )
+
+    def build_interests(self) -> None:
+        rng = self.rng
+        for spec in [*data.PEOPLE, data.FORMER]:
+            person, user = self.people[spec.key], self.users[spec.key]
+            required = [s for s, _level, _imp in data.ROLES[spec.role][1]]
+            extras = [s for s in data.TEAM_EXTRAS[spec.team] if s not in required]
+            choices = [(s, Interest.KEEN) for s in rng.sample(required, k=rng.randint(1, 2))]
+            choices += [(s, Interest.HAPPY) for s in rng.sample(extras, k=rng.randint(1, 2))]
+            if rng.random() < 0.4:
+                choices.append(
+                    (rng.choice([s for s in extras if s not in dict(choices)]), Interest.NONE)
+                )
+            for skill, interest in choices:
+                set_interest(actor=user, person=person, skill=self.skills[skill], interest=interest)

@@ -1,0 +1,28 @@
+"""``seedbed worker [--batch]``: run background tasks (django-tasks-db's database worker).
+
+Steps: run ``db_worker --no-reload`` on the default queue until stopped, or with ``--batch``
+until the queue is empty.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (django-tasks-db)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--batch", action="store_true", help="process the tasks waiting now, then exit"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_args = ["--no-reload", "--no-startup-delay"]
+        if options["batch"]:
+            worker_args.append("--batch")
+        call_command("db_worker", *worker_args, verbosity=options["verbosity"])
