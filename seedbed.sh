@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Seedbed's one entry point: installs what Seedbed needs, then runs a command.
+#
+#   ./seedbed.sh demo [--port N] [--fresh]  install, then run the demo company on http://127.0.0.1:8000/
+#   ./seedbed.sh test [PYTEST ARGS]         install (and Chromium), then lint, type-check and test
+#   ./seedbed.sh COMMAND ...                any `seedbed` command: serve, worker, import, export, token, manage
+#
+# Installing needs only python3 with pip: uv comes from PyPI and builds .venv from uv.lock.
+# SEEDBED_DATA_DIR (default ./var) says where the database, uploads and secret key live.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export UV_PYTHON_DOWNLOADS=never  # use the machine's Python 3.13 (see .python-version)
+
+install() {
+    if ! python3 -m uv --version >/dev/null 2>&1; then
+        echo "Installing uv…"
+        python3 -m pip install --quiet uv
+    fi
+    python3 -m uv sync --frozen --quiet
+}
+
+ensure_chromium() {
+    # The browser tests drive Debian's Chromium; never a browser downloaded by Playwright.
+    command -v chromium >/dev/null 2>&1 && return
+    echo "Installing Chromium for the browser tests…"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
+
+run_pytest() {
+    # Most tests in two processes; the real-browser journeys after them, alone, so Chromium
+    # has the machine to itself. Exit code 5 there just means no browser test was selected.
+    .venv/bin/python -m pytest -n 2 -m "not browser" "$@"
+    local code=0
+    .venv/bin/python -m pytest -m browser "$@" || code=$?
+    if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then
+        return "$code"
+    fi
+}
+
+run_tests() {
+    echo "== ruff check"
+    .venv/bin/ruff check .
+    echo "== ruff format --check"
+    .venv/bin/ruff format --check .
+    echo "== mypy"
+    .venv/bin/mypy seedbed
+    echo "== pytest"
+    run_pytest "$@"
+}
+
+command="${1:-help}"
+[ $# -gt 0 ] && shift
+case "$command" in
+    test)
+        install
+        ensure_chromium
+        run_tests "$@"
+        ;;
+    pytest)  # the test suite alone (CI runs it again on PostgreSQL)
+        install
+        ensure_chromium
+        run_pytest "$@"
+        ;;
+    help | -h | --help)
+        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        ;;
+    *)
+        install
+        exec .venv/bin/seedbed "$command" "$@"
+        ;;
+esac
