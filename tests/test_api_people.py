@@ -134,12 +134,15 @@ def test_unknown_team_or_manager_is_named(org):
         "/api/v1/people",
         {"full_name": "X", "email": "x@example.com", "team_id": 424242},
     )
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json() == {
         "detail": "No team with id 424242.",
-        "code": "invalid",
+        "code": "not_found",
         "field": "team_id",
     }
+    response = _patch(api(org.admin), f"/api/v1/people/{org.employee.pk}", {"manager_id": 424242})
+    assert response.status_code == 404
+    assert response.json()["field"] == "manager_id"
 
 
 def test_admin_patches_only_sent_fields_and_clears_with_null(org):

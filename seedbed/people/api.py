@@ -9,7 +9,7 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from seedbed.frameworks.models import Role
-from seedbed.lib.errors import NotFound, ServiceError
+from seedbed.lib.errors import NotFound
 from seedbed.lib.schemas import ERRORS, AuthedRequest, Id, Pagination
 from seedbed.people import services
 from seedbed.people.models import Person, Team
@@ -47,17 +47,13 @@ def _resolve(request: AuthedRequest, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("team_id") is not None:
         out["team"] = Team.objects.filter(pk=data["team_id"]).first()
         if out["team"] is None:
-            raise ServiceError(
-                _("No team with id %(id)s.") % {"id": data["team_id"]}, field="team_id"
-            )
+            raise NotFound(_("No team with id %(id)s.") % {"id": data["team_id"]}, field="team_id")
     elif "team_id" in data:
         out["team"] = None
     if data.get("role_id") is not None:
         out["role"] = Role.objects.filter(pk=data["role_id"]).first()
         if out["role"] is None:
-            raise ServiceError(
-                _("No role with id %(id)s.") % {"id": data["role_id"]}, field="role_id"
-            )
+            raise NotFound(_("No role with id %(id)s.") % {"id": data["role_id"]}, field="role_id")
     elif "role_id" in data:
         out["role"] = None
     if data.get("manager_id") is not None:
@@ -65,7 +61,7 @@ def _resolve(request: AuthedRequest, data: dict[str, Any]) -> dict[str, Any]:
             Person.objects.visible_to(request.user).filter(pk=data["manager_id"]).first()
         )
         if out["manager"] is None:
-            raise ServiceError(
+            raise NotFound(
                 _("No person with id %(id)s to be the manager.") % {"id": data["manager_id"]},
                 field="manager_id",
             )
@@ -154,7 +150,7 @@ def _resolve_team(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("parent_id") is not None:
         out["parent"] = Team.objects.filter(pk=data["parent_id"]).first()
         if out["parent"] is None:
-            raise ServiceError(
+            raise NotFound(
                 _("No team with id %(id)s.") % {"id": data["parent_id"]}, field="parent_id"
             )
     elif "parent_id" in data:
