@@ -225,8 +225,8 @@ def test_manager_pages_query_count_is_constant(org, clients, url_name, django_as
 def test_matrix_query_budget(org, clients, django_assert_num_queries):
     _grow_team(org, 5)
     # session, user, OrgSettings-free scoping (subqueries), then the matrix's 5 queries:
-    # people, requirements, current levels, skills, categories. Nothing per row or cell.
-    with django_assert_num_queries(2 + 5):
+    # people, requirements, current levels, skills. Nothing per row or cell.
+    with django_assert_num_queries(2 + 4):
         clients["manager"].get(reverse("people:matrix"))
 
 

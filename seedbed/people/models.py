@@ -83,6 +83,13 @@ class PersonQuerySet(models.QuerySet["Person"]):
         open_org = Exists(OrgSettings.objects.filter(pk=1, colleagues_see_levels=True))
         return self.filter(Q(user=user) | _subtree_filter(user) | Q(open_org))
 
+    def reporting_line_of(self, user: User) -> PersonQuerySet:
+        """``user``'s own person and everyone below them in the reporting lines (a subset of
+        ``levels_visible_to``): what a manager's team views show by default."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(Q(user=user) | _subtree_filter(user))
+
     def validatable_by(self, user: User) -> PersonQuerySet:
         """People whose self-ratings ``user`` may validate or adjust: admins everyone but
         themselves; managers their reporting subtree; employees no one."""

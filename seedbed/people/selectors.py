@@ -35,21 +35,6 @@ class Matrix:
         """Cells where a requirement exists and the level is under it (no level counts as 0)."""
         return (self.required != NONE) & (np.maximum(self.levels, 0) < self.required)
 
-    def rows(self) -> list[dict[str, Any]]:
-        """Row dicts for templates: each person with one cell per skill."""
-        below = self.below
-        out = []
-        for i, person in enumerate(self.people):
-            cells = [
-                {"level": int(self.levels[i, j]) if self.levels[i, j] != NONE else None,
-                 "required": int(self.required[i, j]) if self.required[i, j] != NONE else None,
-                 "below": bool(below[i, j]), "pending": bool(self.pending[i, j]),
-                 "skill": skill}
-                for j, skill in enumerate(self.skills)
-            ]
-            out.append({"person": person, "cells": cells})
-        return out
-
 
 def team_matrix(
     user: User, *, team_id: int | None = None, category_id: int | None = None,
@@ -58,12 +43,14 @@ def team_matrix(
     """The matrix of people ``user`` may see levels of (a manager: their reporting subtree; an
     admin: everyone, or one team). Skills: those the people's roles require plus those they hold,
     optionally one category. Sort: "name", "gap" (most cells below requirement first) or
-    "skill:<id>" (highest level first). Five queries whatever the size."""
-    people_qs = Person.objects.levels_visible_to(user).active()
-    if user.access_level != "admin" and team_id is None:
-        people_qs = people_qs.filter(pk__in=Person.objects.validatable_by(user)) | people_qs.filter(user=user)
-    if team_id is not None:
-        people_qs = people_qs.filter(team_id=team_id)
+    "skill:<id>" (highest level first). Four queries (five with a category filter) whatever
+    the size."""
+    if team_id is None and user.access_level != "admin":
+        people_qs = Person.objects.reporting_line_of(user).active()
+    else:
+        people_qs = Person.objects.levels_visible_to(user).active()
+        if team_id is not None:
+            people_qs = people_qs.filter(team_id=team_id)
     if q:
         people_qs = people_qs.filter(full_name__icontains=q)
     # Query 1: people.
@@ -84,10 +71,11 @@ def team_matrix(
         skills_qs = skills_qs.filter(category_id=category_id)
     skills = list(skills_qs.order_by("category__name", "name").values(
         "id", "name", "category_id", "category__name"))
-    # Query 5: categories present, for the filter.
-    categories = sorted({(s["category_id"], s["category__name"]) for s in
-                         Skill.objects.filter(pk__in=skill_ids).values("category_id", "category__name")},
-                        key=lambda c: c[1])
+    # Categories present, for the filter: from the skills already loaded, unless a category
+    # filter hid the others (then query 5).
+    source = skills if category_id is None else (
+        Skill.objects.filter(pk__in=skill_ids, is_active=True).values("category_id", "category__name"))
+    categories = sorted({(s["category_id"], s["category__name"]) for s in source}, key=lambda c: c[1])
     p_index = {pid: i for i, pid in enumerate(pids)}
     s_index = {s["id"]: j for j, s in enumerate(skills)}
     levels = np.full((len(people), len(skills)), NONE, dtype=np.int16)

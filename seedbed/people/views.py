@@ -268,8 +268,14 @@ def matrix(request: HttpRequest) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         headers, rows = matrix_table(m)
         return export_response(fmt, "skills-matrix", headers, rows)
+    sort = params.get("sort") or "name"
+    sort_skill = next((s for s in m.skills if sort == f"skill:{s['id']}"), None)
+    sort_params = request.GET.copy()
+    for key in ("sort", "page", "format"):
+        sort_params.pop(key, None)
     return render(request, "people/matrix.html", {
-        "m": m, "rows": m.rows(), "form": form, "query": query_without_page(request),
+        "m": m, "form": form, "sort_skill": sort_skill,
+        "sort_query": sort_params.urlencode() + "&" if sort_params else "", "query": query_without_page(request),
         "sort": params.get("sort") or "name", "category": params.get("category"),
         "teams": Team.objects.all() if request.user.access_level == AccessLevel.ADMIN else None,
         "team_id": team_id, "truncated": len(m.people) >= MATRIX_PEOPLE_LIMIT,
