@@ -179,3 +179,9 @@ def test_export_matrix(org, tmp_path):
 def test_export_needs_someone_to_act_as(db, tmp_path):
     with pytest.raises(CommandError, match="There is no admin yet"):
         _run("seedbed_export", "people", "-o", str(tmp_path / "x.csv"))
+
+
+def test_long_files_show_progress_on_stderr(org, tmp_path):
+    rows = [PEOPLE_HEADER, *[person_row(f"P{i}", f"p{i}@example.com") for i in range(2500)]]
+    out, err = _run("seedbed_import", "people", _file(tmp_path, rows), "--dry-run")
+    assert "checking: 2,500/2,500 rows" in err and "2500 created" in out

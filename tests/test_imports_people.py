@@ -400,3 +400,29 @@ def test_ten_thousand_people_import_quickly(org):
     again = commit_people(table=read_table(data, "big.csv"), actor=org.user("admin"))
     assert again.counts["unchanged"] == 10_000
     assert time.monotonic() - started < 20
+
+
+def test_a_bad_email_does_not_hide_the_rows_other_errors(org):
+    rows = [
+        PEOPLE_HEADER,
+        person_row(
+            "Bad",
+            "bad@x",
+            manager_email="ghost@example.com",
+            timezone="Mars/Base",
+            start_date="31.02.2024",
+        ),
+    ]
+    assert [(e[0], e[1]) for e in _errors(validate_people(table(rows)))] == [
+        (2, "email"),
+        (2, "manager_email"),
+        (2, "timezone"),
+        (2, "start_date"),
+    ]
+
+
+def test_progress_is_reported_while_validating(org):
+    rows = [PEOPLE_HEADER, *[person_row(f"P{i}", f"p{i}@example.com") for i in range(1200)]]
+    seen = []
+    validate_people(table(rows), progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(500, 1200), (1000, 1200), (1200, 1200)]

@@ -88,6 +88,11 @@ class Preview:
     def ok(self) -> bool:
         return self.error_count == 0
 
+    def sort_issues(self) -> None:
+        """Order each row's problems left to right (whole-row problems last)."""
+        for r in self.rows:
+            r.issues.sort(key=lambda i: (not i.letter, len(i.letter), i.letter))
+
     def issues(self) -> list[tuple[int, Issue]]:
         return [(r.row, issue) for r in self.rows for issue in r.issues]
 

@@ -198,6 +198,7 @@ class PersonPlan:
     existing: dict[str, Any] | None
     values: dict[str, Any] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    keyed: bool = False
 
 
 @dataclass(slots=True)
@@ -231,12 +232,10 @@ def validate_people(
     for i, (number, values) in enumerate(table.rows, start=1):
         result = RowResult(row=number)
         preview.rows.append(result)
-        plan = _parse_person_row(result, values, cols, state, first_row, len(plans))
-        if plan is not None:
-            plans.append(plan)
+        plans.append(_parse_person_row(result, values, cols, state, first_row, len(plans)))
         if progress and i % PROGRESS_EVERY == 0:
             progress(i, total)
-    file_emails = {p.email: p for p in plans}
+    file_emails = {p.email: p for p in plans if p.keyed}
     new_teams, new_roles = _plan_names(plans, cols, state)
     team_parents = _plan_team_parents(plans, cols, state)
     _resolve_managers(plans, cols, state, file_emails)
@@ -244,6 +243,7 @@ def validate_people(
     _check_actor(plans, cols, actor)
     for plan in plans:
         _decide_outcome(plan, state)
+    preview.sort_issues()
     if progress:
         progress(total, total)
     ok_plans = [p for p in plans if p.result.ok]
@@ -275,30 +275,29 @@ def _parse_person_row(
     state: _State,
     first_row: dict[str, int],
     position: int,
-) -> PersonPlan | None:
+) -> PersonPlan:
+    """Read every cell of a row (reporting every problem, even after a bad email)."""
     raw_email = _cell(values, cols, "email")
     email = "" if raw_email is None else str(raw_email).strip().lower()
-    result.label = email
+    keyed = False  # a usable, first-seen email: the row can be matched and referred to
     if not email:
         result.error(_("Email is required."), cols["email"])
-        return None
-    try:
-        validate_email(email)
-    except ValidationError:
+    elif not _valid_email(email):
         result.error(
             _("“%(email)s” is not a valid email address.") % {"email": raw_email}, cols["email"]
         )
-        return None
-    if email in first_row:
+    elif email in first_row:
         result.error(
             _("Duplicate email %(email)s: it is already on row %(row)s.")
             % {"email": email, "row": first_row[email]},
             cols["email"],
         )
-        return None
-    first_row[email] = result.row
-    existing = state.people.get(email)
+    else:
+        first_row[email] = result.row
+        keyed = True
+    existing = state.people.get(email) if keyed else None
     plan = PersonPlan(result, email, existing["id"] if existing else -(position + 1), existing)
+    plan.keyed = keyed
     v = plan.values
     parsers: dict[str, Callable[[Any], Any]] = {
         "name": lambda x: as_text(x, max_length=200),
@@ -321,12 +320,20 @@ def _parse_person_row(
         except ValueError as exc:
             result.error(str(exc), cols[key])
     name = v.get("name") or (existing["full_name"] if existing else "")
-    result.label = f"{name} <{email}>" if name else email
+    result.label = f"{name} <{email}>" if name and email else (name or email)
     if not v.get("name") and existing is None:
         result.error(_("A new person needs a name."), cols["name"])
     if v.get("parent_team") and not v.get("team"):
         result.error(_("A parent team needs a team in the same row."), cols["parent_team"])
     return plan
+
+
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
 
 
 def _parse_timezone(value: Any) -> str | None:
@@ -466,6 +473,8 @@ def _check_cycles(
     column = cols["manager_email"]
     checked = []
     for plan in plans:
+        if not plan.keyed:
+            continue  # no usable email: nobody can report to this row
         email_by_pid[plan.pid] = plan.email
         if "manager_email" not in plan.values:
             continue  # the cell could not be read: its error is already reported

@@ -258,6 +258,7 @@ def validate_skills(
             row.outcome = Outcome.UPDATED
         else:
             row.outcome = Outcome.UNCHANGED
+    preview.sort_issues()
     if progress:
         progress(len(table.rows), len(table.rows))
     preview.plan = [

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 
 from seedbed.accounts.models import AccessLevel, User
 
@@ -29,9 +28,11 @@ def acting_user(email: str | None, *, required: bool) -> User | None:
     return user
 
 
-def stderr_progress(label: str, *, min_rows: int = 2000) -> Callable[[int, int], None]:
-    """A progress callback that writes "label: done/total" to stderr for long files, at most
-    a few times a second."""
+def stderr_progress(
+    label: str, stream: OutputWrapper, *, min_rows: int = 2000
+) -> Callable[[int, int], None]:
+    """A progress callback that writes "label: done/total" to ``stream`` (the command's
+    stderr) for long files, at most a few times a second."""
     last = [0.0]
 
     def report(done: int, total: int) -> None:
@@ -42,7 +43,7 @@ def stderr_progress(label: str, *, min_rows: int = 2000) -> Callable[[int, int],
             return
         last[0] = now
         end = "\n" if done >= total else ""
-        sys.stderr.write(f"\r{label}: {done:,}/{total:,} rows{end}")
-        sys.stderr.flush()
+        stream.write(f"\r{label}: {done:,}/{total:,} rows", ending=end)
+        stream.flush()
 
     return report

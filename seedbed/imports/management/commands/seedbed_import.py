@@ -65,7 +65,7 @@ class Command(BaseCommand):
         try:
             table = read_table(path.read_bytes(), path.name)
             self.stderr.write(f"{path.name}: {table.description}, {len(table.rows):,} data rows")
-            progress = stderr_progress("checking")
+            progress = stderr_progress("checking", self.stderr)
             if opts["dry_run"]:
                 preview = validate_table(
                     table,
