@@ -33,7 +33,7 @@ ensure_chromium() {
 run_pytest() {
     # Most tests in two processes; the real-browser journeys after them, alone, so Chromium
     # has the machine to itself. Exit code 5 there just means no browser test was selected.
-    .venv/bin/python -m pytest -n 2 -m "not browser" "$@"
+    .venv/bin/python -m pytest -n 2 -m "not browser" "$@" || return
     local code=0
     .venv/bin/python -m pytest -m browser "$@" || code=$?
     if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then
@@ -42,14 +42,21 @@ run_pytest() {
 }
 
 run_tests() {
+    # Every stage runs even if an earlier one fails, so one run shows every problem.
+    local failed=()
     echo "== ruff check"
-    .venv/bin/ruff check .
+    .venv/bin/ruff check . || failed+=("ruff check")
     echo "== ruff format --check"
-    .venv/bin/ruff format --check .
+    .venv/bin/ruff format --check . || failed+=("ruff format")
     echo "== mypy"
-    .venv/bin/mypy seedbed
+    .venv/bin/mypy seedbed || failed+=("mypy")
     echo "== pytest"
-    run_pytest "$@"
+    run_pytest "$@" || failed+=("pytest")
+    if [ ${#failed[@]} -gt 0 ]; then
+        echo "FAILED: ${failed[*]}" >&2
+        return 1
+    fi
+    echo "All checks passed."
 }
 
 command="${1:-help}"

@@ -81,6 +81,8 @@ def granian_command(*, host: str, port: int, workers: int, blocking_threads: int
         "--blocking-threads",
         str(blocking_threads),
         "--no-ws",
+        "--workers-kill-timeout",
+        "10",
         WSGI_TARGET,
     ]
 
@@ -103,7 +105,7 @@ def child_environment(*, demo: bool) -> dict[str, str]:
 
 
 class _Stop(Exception):
-    """Raised by the SIGTERM handler so the parent stops its children like on Ctrl-C."""
+    """Raised by the signal handlers so the parent stops its children in one place."""
 
 
 def _raise_stop(signum: int, frame: object) -> None:
@@ -113,42 +115,45 @@ def _raise_stop(signum: int, frame: object) -> None:
 def run_together(
     commands: Sequence[tuple[str, list[str]]], *, env: dict[str, str], say: Callable[[str], None]
 ) -> int:
-    """Run the named commands side by side until Ctrl-C or SIGTERM (then stop them all and
-    return 0) or until one of them exits (then stop the others and return 1)."""
-    connections.close_all()  # children open their own; a forked-over SQLite handle is no use
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
-    procs: list[tuple[str, subprocess.Popen[bytes]]] = []
-    interrupted_by_terminal = False
+    """Run the named commands side by side until Ctrl-C, SIGTERM or SIGHUP (then stop them all
+    and return 0) or until one of them exits (then stop the others and return 1).
+
+    The children get sessions of their own, so a terminal's Ctrl-C reaches only this process,
+    which then interrupts each child's main process. (Interrupting granian's whole process group
+    at once can leave its worker hanging.)"""
+    connections.close_all()  # children open their own database connections
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in stop_signals}
+    procs: list[subprocess.Popen[bytes]] = []
     try:
-        for name, cmd in commands:
-            procs.append((name, subprocess.Popen(cmd, env=env)))  # noqa: S603 - our own argv
+        for _name, cmd in commands:
+            procs.append(subprocess.Popen(cmd, env=env, start_new_session=True))  # noqa: S603
         while True:
-            for name, proc in procs:
+            for (name, _cmd), proc in zip(commands, procs, strict=False):
                 code = proc.poll()
                 if code is not None:
-                    say(f"{name} stopped (exit code {code}); stopping the rest.")
+                    say(f"The {name} stopped (exit code {code}); stopping the rest.")
                     return 1
             time.sleep(0.3)
-    except KeyboardInterrupt:
-        interrupted_by_terminal = True  # Ctrl-C reached the children too
-        return 0
     except _Stop:
+        say("Stopping…")
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        _stop_all([p for _n, p in procs], grace=5.0 if interrupted_by_terminal else 0.0)
+        _stop_all(procs)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def _stop_all(procs: list[subprocess.Popen[bytes]], *, grace: float) -> None:
-    deadline = time.monotonic() + grace
-    while grace and time.monotonic() < deadline and any(p.poll() is None for p in procs):
-        time.sleep(0.1)
+def _stop_all(procs: list[subprocess.Popen[bytes]], *, timeout: float = 15.0) -> None:
+    """Interrupt each child (granian and the task worker both shut down gracefully on SIGINT),
+    then kill whatever is still running after ``timeout`` seconds."""
     for proc in procs:
         if proc.poll() is None:
-            proc.terminate()
+            proc.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + timeout
     for proc in procs:
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
