@@ -164,3 +164,18 @@ def test_binary_garbage_and_nul_bytes_are_refused():
 def test_duplicate_columns_are_refused():
     with pytest.raises(FileRejected, match="Column C “EMAIL” has the same name as column B"):
         read_table(b"name,email,EMAIL\nAnn,a@example.com,b@example.com\n")
+
+
+def test_xlsx_row_numbers_match_the_sheet():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A2"], ws["B2"] = "name", "email"  # header not on row 1
+    ws["A3"], ws["B3"] = "Ann", "a@example.com"
+    ws["A6"], ws["B6"] = "Bo", "b@example.com"  # gap of blank rows
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = read_table(buf.getvalue(), "people.xlsx")
+    assert table.header_row == 2
+    assert table.rows == [(3, ["Ann", "a@example.com"]), (6, ["Bo", "b@example.com"])]

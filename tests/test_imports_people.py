@@ -426,3 +426,14 @@ def test_progress_is_reported_while_validating(org):
     seen = []
     validate_people(table(rows), progress=lambda done, total: seen.append((done, total)))
     assert seen == [(500, 1200), (1000, 1200), (1200, 1200)]
+
+
+def test_rows_with_errors_create_no_teams_or_roles_in_the_preview(org):
+    rows = [
+        PEOPLE_HEADER,
+        person_row(
+            "Eve", "eve@example.com", team="Nowhere", role="Ghost", manager_email="eve@example.com"
+        ),
+    ]
+    preview = validate_people(table(rows))
+    assert preview.extra["teams_created"] == 0 and preview.extra["roles_created"] == 0

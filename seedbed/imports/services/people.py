@@ -236,11 +236,12 @@ def validate_people(
         if progress and i % PROGRESS_EVERY == 0:
             progress(i, total)
     file_emails = {p.email: p for p in plans if p.keyed}
-    new_teams, new_roles = _plan_names(plans, cols, state)
-    team_parents = _plan_team_parents(plans, cols, state)
     _resolve_managers(plans, cols, state, file_emails)
     _check_cycles(plans, cols, state, file_emails)
     _check_actor(plans, cols, actor)
+    team_parents = _plan_team_parents(plans, cols, state)
+    # Only rows without errors count towards the teams and roles to create.
+    new_teams, new_roles = _plan_names(plans, cols, state)
     for plan in plans:
         _decide_outcome(plan, state)
     preview.sort_issues()
@@ -298,6 +299,13 @@ def _parse_person_row(
     existing = state.people.get(email) if keyed else None
     plan = PersonPlan(result, email, existing["id"] if existing else -(position + 1), existing)
     plan.keyed = keyed
+    login = state.users.get(email) if keyed else None
+    if (
+        login is not None
+        and login[2] is not None
+        and (existing is None or login[2] != existing["id"])
+    ):
+        result.error(_("The login %(email)s belongs to someone else.") % {"email": email})
     v = plan.values
     parsers: dict[str, Callable[[Any], Any]] = {
         "name": lambda x: as_text(x, max_length=200),
@@ -514,10 +522,6 @@ def _decide_outcome(plan: PersonPlan, state: _State) -> None:
     if not plan.result.ok:
         return
     v, e = plan.values, plan.existing
-    user = state.users.get(plan.email)
-    if user is not None and user[2] is not None and (e is None or user[2] != e["id"]):
-        plan.result.error(_("The login %(email)s belongs to someone else.") % {"email": plan.email})
-        return
     if e is None:
         plan.result.outcome = Outcome.CREATED
         plan.changes = [k for k in v if v[k] not in (None, "")]
