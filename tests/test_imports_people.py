@@ -437,3 +437,12 @@ def test_rows_with_errors_create_no_teams_or_roles_in_the_preview(org):
     ]
     preview = validate_people(table(rows))
     assert preview.extra["teams_created"] == 0 and preview.extra["roles_created"] == 0
+
+
+def test_benchmark_helper_imports_the_synthetic_file(org):
+    from seedbed.imports.benchmark import time_people_import
+
+    seconds, rows = time_people_import(300, org.user("admin"))
+    assert rows == 300 and seconds > 0
+    assert Person.objects.filter(email__startswith="bench-").count() == 300
+    assert Team.objects.get(name="Bench team 1").parent.name == "Bench department 1"
