@@ -28,17 +28,18 @@ register = template.Library()
 def _cell(lvl: int, req: int, pending: bool, below: bool, lang: str | None) -> str:
     # ``lang`` is part of the cache key: the screen-reader texts are translated.
     if lvl != NONE:
-        chip = f'<span class="lvl lvl-{min(lvl, 5)}">{lvl}</span>'
+        html = f'<span class="lvl lvl-{min(lvl, 5)}">{lvl}</span>'
     else:
-        chip = f'<span class="lvl lvl-none">·<span class="visually-hidden">{escape(_("not rated"))}</span></span>'
-    if below:
-        chip += f'<span class="visually-hidden">{escape(_("below requirement"))}</span>'
-    if pending:
-        chip += f'<span class="badge warn">•<span class="visually-hidden">{escape(_("validation pending"))}</span></span>'
+        html = f'<span class="lvl lvl-none">·<span class="visually-hidden">{escape(_("not rated"))}</span></span>'
     if req != NONE:
-        chip += (f'<br><small class="muted"><span class="visually-hidden">{escape(_("required"))} </span>'
+        html += (f'<small class="req"><span class="visually-hidden">{escape(_("required"))} </span>'
                  f"≥{req}</small>")
-    return f'<td class="below">{chip}</td>' if below else f"<td>{chip}</td>"
+    if below:
+        html += f'<span class="visually-hidden">{escape(_("below requirement"))}</span>'
+    if pending:
+        html += f'<span class="visually-hidden">{escape(_("validation pending"))}</span>'
+    classes = " ".join(c for c, on in (("below", below), ("pend", pending)) if on)
+    return f'<td class="{classes}">{html}</td>' if classes else f"<td>{html}</td>"
 
 
 @register.simple_tag
