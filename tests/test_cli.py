@@ -170,7 +170,8 @@ def _write_marker(path: str) -> str:
     return path
 
 
-def test_worker_runs_queued_tasks(db: None, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_worker_runs_queued_tasks(transactional_db: None, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # transactional_db: the worker closes its database connection between tasks.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
