@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from seedbed.accounts.models import ApiToken, AuditLog, LoginFailure, OrgSettings, User, hash_token
 from seedbed.lib.errors import NotAllowed, NotFound
@@ -65,7 +66,7 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
     qs = ApiToken.objects.all() if user.is_admin else ApiToken.objects.filter(user=user)
     token = qs.filter(pk=token_id).first()
     if token is None:
-        raise NotFound("No such API token.")
+        raise NotFound(_("No such API token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -90,7 +91,7 @@ def user_for_token(raw: str) -> User | None:
 @transaction.atomic
 def update_org_settings(*, actor: User, data: dict[str, Any]) -> OrgSettings:
     if not actor.is_admin:
-        raise NotAllowed("Only admins can change the organisation's settings.")
+        raise NotAllowed(_("Only admins can change the organisation's settings."))
     org = OrgSettings.load()
     changes = diff_fields(org, data)
     for field, value in data.items():
