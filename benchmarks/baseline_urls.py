@@ -7,7 +7,6 @@ much a page costs beyond the fixed price of any page on this machine.
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-
 from django.template import engines
 from django.urls import path
 
@@ -25,4 +24,3 @@ def trivial(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("bench/trivial/", trivial), *seedbed_urlpatterns]
-

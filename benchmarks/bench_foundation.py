@@ -40,7 +40,8 @@ def setup_django(database_url: str | None) -> None:
     from django.conf import settings
 
     settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
     settings.ALLOWED_HOSTS = ["*"]
     settings.ROOT_URLCONF = "benchmarks.baseline_urls"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -54,8 +55,14 @@ def setup_django(database_url: str | None) -> None:
     call_command("migrate", verbosity=0)
 
 
-def build(n_people: int = 2000, n_skills: int = 500, team_size: int = 50, n_roles: int = 40,
-          levels_per_person: int = 20, seed: int = 7) -> dict:
+def build(
+    n_people: int = 2000,
+    n_skills: int = 500,
+    team_size: int = 50,
+    n_roles: int = 40,
+    levels_per_person: int = 20,
+    seed: int = 7,
+) -> dict:
     from datetime import timedelta
 
     from django.utils import timezone
@@ -68,10 +75,20 @@ def build(n_people: int = 2000, n_skills: int = 500, team_size: int = 50, n_role
 
     rng = random.Random(seed)
     ensure_default_scale()
-    cats = SkillCategory.objects.bulk_create([SkillCategory(name=f"Category {i}") for i in range(10)])
-    skills = Skill.objects.bulk_create([
-        Skill(name=f"Skill {i:03d}", category=cats[i % 10], aliases=[f"s{i}"],
-              search_text=f"skill {i:03d}\ns{i}") for i in range(n_skills)])
+    cats = SkillCategory.objects.bulk_create(
+        [SkillCategory(name=f"Category {i}") for i in range(10)]
+    )
+    skills = Skill.objects.bulk_create(
+        [
+            Skill(
+                name=f"Skill {i:03d}",
+                category=cats[i % 10],
+                aliases=[f"s{i}"],
+                search_text=f"skill {i:03d}\ns{i}",
+            )
+            for i in range(n_skills)
+        ]
+    )
     roles = Role.objects.bulk_create([Role(name=f"Role {i}") for i in range(n_roles)])
     skill_ids = [s.pk for s in skills]
     reqs = []
@@ -79,43 +96,72 @@ def build(n_people: int = 2000, n_skills: int = 500, team_size: int = 50, n_role
     for role in roles:
         chosen = rng.sample(skills, 10)
         role_skills[role.pk] = [s.pk for s in chosen]
-        reqs += [RoleRequirement(role=role, skill=s, required_level=rng.randint(2, 4)) for s in chosen]
+        reqs += [
+            RoleRequirement(role=role, skill=s, required_level=rng.randint(2, 4)) for s in chosen
+        ]
     RoleRequirement.objects.bulk_create(reqs)
     teams = Team.objects.bulk_create([Team(name=f"Team {i}") for i in range(n_people // team_size)])
-    people = Person.objects.bulk_create([
-        Person(full_name=f"Person {i:04d}", email=f"p{i}@bench.example", team=teams[i // team_size],
-               role=roles[((i // team_size) * 3 + rng.randrange(4)) % n_roles])
-        for i in range(n_people)])
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                full_name=f"Person {i:04d}",
+                email=f"p{i}@bench.example",
+                team=teams[i // team_size],
+                role=roles[((i // team_size) * 3 + rng.randrange(4)) % n_roles],
+            )
+            for i in range(n_people)
+        ]
+    )
     managers = [people[t * team_size] for t in range(len(teams))]
     for i, person in enumerate(people):
         mgr = managers[i // team_size]
         if person.pk != mgr.pk:
             person.manager = mgr
     Person.objects.bulk_update(people, ["manager"], batch_size=1000)
-    manager_user = User.objects.create_user("manager@bench.example", "x", access_level=AccessLevel.MANAGER)
+    manager_user = User.objects.create_user(
+        "manager@bench.example", "x", access_level=AccessLevel.MANAGER
+    )
     Person.objects.filter(pk=managers[0].pk).update(user=manager_user)
-    admin_user = User.objects.create_user("admin@bench.example", "x", access_level=AccessLevel.ADMIN)
+    admin_user = User.objects.create_user(
+        "admin@bench.example", "x", access_level=AccessLevel.ADMIN
+    )
     now = timezone.now()
     assertions = []
     # Realistic spread: a team works with a pool of about 40 skills; people hold their role's
     # skills plus others from their team's pool (not 20 random skills out of 500).
     team_pool = {t.pk: rng.sample(skill_ids, 40) for t in teams}
     for person in people:
-        own = list(dict.fromkeys(role_skills[person.role_id] + rng.sample(team_pool[person.team_id], 30)))
+        own = list(
+            dict.fromkeys(role_skills[person.role_id] + rng.sample(team_pool[person.team_id], 30))
+        )
         for sid in own[:levels_per_person]:
             lvl = rng.randint(1, 5)
             t = now - timedelta(days=rng.randint(30, 700))
-            assertions.append(Assertion(person=person, skill_id=sid, level=lvl, source="self", created_at=t))
+            assertions.append(
+                Assertion(person=person, skill_id=sid, level=lvl, source="self", created_at=t)
+            )
             if rng.random() < 0.85:
-                assertions.append(Assertion(person=person, skill_id=sid, level=max(0, lvl - rng.randint(0, 1)),
-                                            source="manager", created_at=t + timedelta(days=3),
-                                            rater=manager_user))
+                assertions.append(
+                    Assertion(
+                        person=person,
+                        skill_id=sid,
+                        level=max(0, lvl - rng.randint(0, 1)),
+                        source="manager",
+                        created_at=t + timedelta(days=3),
+                        rater=manager_user,
+                    )
+                )
     Assertion.objects.bulk_create(assertions, batch_size=5000)
     t0 = time.perf_counter()
     refresh_current_levels({(a.person_id, a.skill_id) for a in assertions})
     refresh_s = time.perf_counter() - t0
-    return {"manager": manager_user, "admin": admin_user, "skill": skills[0],
-            "assertions": len(assertions), "refresh_s": refresh_s}
+    return {
+        "manager": manager_user,
+        "admin": admin_user,
+        "skill": skills[0],
+        "assertions": len(assertions),
+        "refresh_s": refresh_s,
+    }
 
 
 def interleaved_medians(targets: dict, runs: int) -> dict[str, float]:
@@ -150,9 +196,11 @@ def main() -> None:
     t0 = time.perf_counter()
     data = build()
     print(f"database: {connection.vendor}")
-    print(f"built: {Person.objects.count()} people, {PersonSkill.objects.count()} current levels, "
-          f"{Assertion.objects.count()} assertions in {time.perf_counter() - t0:.1f}s "
-          f"(refresh of all current levels: {data['refresh_s']:.2f}s)")
+    print(
+        f"built: {Person.objects.count()} people, {PersonSkill.objects.count()} current levels, "
+        f"{Assertion.objects.count()} assertions in {time.perf_counter() - t0:.1f}s "
+        f"(refresh of all current levels: {data['refresh_s']:.2f}s)"
+    )
 
     manager = Client()
     manager.force_login(data["manager"])
@@ -165,13 +213,16 @@ def main() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    results = interleaved_medians({
-        "trivial page (baseline)": lambda: get(manager, "/bench/trivial/"),
-        "health endpoint": lambda: get(manager, "/health"),
-        "team matrix (50 people)": lambda: get(manager, "/people/matrix/"),
-        "skill holders page": lambda: get(admin, f"/skills/{data['skill'].pk}/"),
-        "assertions list endpoint": lambda: get(api, "/api/v1/assertions?limit=50"),
-    }, args.runs)
+    results = interleaved_medians(
+        {
+            "trivial page (baseline)": lambda: get(manager, "/bench/trivial/"),
+            "health endpoint": lambda: get(manager, "/health"),
+            "team matrix (50 people)": lambda: get(manager, "/people/matrix/"),
+            "skill holders page": lambda: get(admin, f"/skills/{data['skill'].pk}/"),
+            "assertions list endpoint": lambda: get(api, "/api/v1/assertions?limit=50"),
+        },
+        args.runs,
+    )
     base = results["trivial page (baseline)"]
     print(f"\nmedian of {args.runs} runs (in-process server time)")
     print(f"{'what':32} {'median ms':>10} {'x trivial':>10}")

@@ -48,9 +48,18 @@ def make_person(name: str | None = None, *, access: str | None = None, **kw: Any
 
 
 def require(role: Role, skill: Skill, level: int, importance: int = 2) -> RoleRequirement:
-    return RoleRequirement.objects.create(role=role, skill=skill, required_level=level,
-                                          importance=importance)
+    return RoleRequirement.objects.create(
+        role=role, skill=skill, required_level=level, importance=importance
+    )
 
 
-__all__ = ["PASSWORD", "AccessLevel", "make_category", "make_person", "make_role", "make_skill",
-           "make_team", "require"]
+__all__ = [
+    "PASSWORD",
+    "AccessLevel",
+    "make_category",
+    "make_person",
+    "make_role",
+    "make_skill",
+    "make_team",
+    "require",
+]

@@ -62,13 +62,16 @@ def org(db) -> Org:  # type: ignore[no-untyped-def]
     admin = make_person("Hana Admin", access=AccessLevel.ADMIN)
     manager = make_person("Max Manager", access=AccessLevel.MANAGER, team=eng, role=role)
     lead = make_person("Lea Lead", access=AccessLevel.MANAGER, team=eng, role=role, manager=manager)
-    employee = make_person("Emil Employee", access=AccessLevel.EMPLOYEE, team=eng, role=role,
-                           manager=manager)
-    report2 = make_person("Rita Report", access=AccessLevel.EMPLOYEE, team=eng, role=role,
-                          manager=lead)
+    employee = make_person(
+        "Emil Employee", access=AccessLevel.EMPLOYEE, team=eng, role=role, manager=manager
+    )
+    report2 = make_person(
+        "Rita Report", access=AccessLevel.EMPLOYEE, team=eng, role=role, manager=lead
+    )
     outsider_manager = make_person("Otto Other", access=AccessLevel.MANAGER, team=ops)
-    outsider = make_person("Olga Outsider", access=AccessLevel.EMPLOYEE, team=ops,
-                           manager=outsider_manager)
+    outsider = make_person(
+        "Olga Outsider", access=AccessLevel.EMPLOYEE, team=ops, manager=outsider_manager
+    )
     return Org(admin, manager, lead, employee, report2, outsider_manager, outsider)
 
 
@@ -81,8 +84,18 @@ def login_client(person: Person) -> Client:
 
 @pytest.fixture
 def clients(org: Org) -> dict[str, Client]:
-    return {name: login_client(getattr(org, name)) for name in
-            ("admin", "manager", "lead", "employee", "report2", "outsider_manager", "outsider")}
+    return {
+        name: login_client(getattr(org, name))
+        for name in (
+            "admin",
+            "manager",
+            "lead",
+            "employee",
+            "report2",
+            "outsider_manager",
+            "outsider",
+        )
+    }
 
 
 def bearer(person: Person) -> dict[str, str]:

@@ -21,22 +21,25 @@ def _skill(name: str) -> Skill:
 
 def test_self_rating_creates_pending_current_level(org):
     python = _skill("Python")
-    record_assertion(actor=org.user("employee"), person=org.employee, skill=python, level=3,
-                     source=Source.SELF)
+    record_assertion(
+        actor=org.user("employee"), person=org.employee, skill=python, level=3, source=Source.SELF
+    )
     ps = PersonSkill.objects.get(person=org.employee, skill=python)
     assert (ps.level, ps.source, ps.self_level, ps.pending_validation) == (3, "self", 3, True)
 
 
 def test_manager_validation_outranks_later_self_rating(org):
     python = _skill("Python")
-    record_assertion(actor=org.user("employee"), person=org.employee, skill=python, level=3,
-                     source=Source.SELF)
+    record_assertion(
+        actor=org.user("employee"), person=org.employee, skill=python, level=3, source=Source.SELF
+    )
     ps = PersonSkill.objects.get(person=org.employee, skill=python)
     validate_rating(actor=org.user("manager"), person_skill=ps, level=2, note="Not yet on prod")
     ps.refresh_from_db()
     assert (ps.level, ps.source, ps.pending_validation) == (2, "manager", False)
-    record_assertion(actor=org.user("employee"), person=org.employee, skill=python, level=4,
-                     source=Source.SELF)
+    record_assertion(
+        actor=org.user("employee"), person=org.employee, skill=python, level=4, source=Source.SELF
+    )
     ps.refresh_from_db()
     assert (ps.level, ps.self_level, ps.pending_validation) == (2, 4, True)
     assert Assertion.objects.filter(person=org.employee, skill=python).count() == 3
@@ -44,8 +47,9 @@ def test_manager_validation_outranks_later_self_rating(org):
 
 def test_adjusting_needs_a_note(org):
     python = _skill("Python")
-    record_assertion(actor=org.user("employee"), person=org.employee, skill=python, level=3,
-                     source=Source.SELF)
+    record_assertion(
+        actor=org.user("employee"), person=org.employee, skill=python, level=3, source=Source.SELF
+    )
     ps = PersonSkill.objects.get(person=org.employee, skill=python)
     with pytest.raises(ServiceError, match="why"):
         validate_rating(actor=org.user("manager"), person_skill=ps, level=1)
@@ -53,8 +57,9 @@ def test_adjusting_needs_a_note(org):
 
 def test_manager_cannot_validate_outside_subtree(org):
     python = _skill("Python")
-    record_assertion(actor=org.user("outsider"), person=org.outsider, skill=python, level=3,
-                     source=Source.SELF)
+    record_assertion(
+        actor=org.user("outsider"), person=org.outsider, skill=python, level=3, source=Source.SELF
+    )
     ps = PersonSkill.objects.get(person=org.outsider, skill=python)
     with pytest.raises(NotAllowed):
         validate_rating(actor=org.user("manager"), person_skill=ps)
@@ -62,8 +67,9 @@ def test_manager_cannot_validate_outside_subtree(org):
 
 def test_manager_validates_indirect_report(org):
     python = _skill("Python")
-    record_assertion(actor=org.user("report2"), person=org.report2, skill=python, level=2,
-                     source=Source.SELF)
+    record_assertion(
+        actor=org.user("report2"), person=org.report2, skill=python, level=2, source=Source.SELF
+    )
     ps = PersonSkill.objects.get(person=org.report2, skill=python)
     validate_rating(actor=org.user("manager"), person_skill=ps)
     ps.refresh_from_db()
@@ -72,14 +78,24 @@ def test_manager_validates_indirect_report(org):
 
 def test_employee_cannot_rate_someone_else_as_self(org):
     with pytest.raises(NotAllowed):
-        record_assertion(actor=org.user("employee"), person=org.outsider, skill=_skill("Python"),
-                         level=3, source=Source.SELF)
+        record_assertion(
+            actor=org.user("employee"),
+            person=org.outsider,
+            skill=_skill("Python"),
+            level=3,
+            source=Source.SELF,
+        )
 
 
 def test_level_outside_scale_is_refused(org):
     with pytest.raises(ServiceError, match="outside the scale"):
-        record_assertion(actor=org.user("employee"), person=org.employee, skill=_skill("Python"),
-                         level=9, source=Source.SELF)
+        record_assertion(
+            actor=org.user("employee"),
+            person=org.employee,
+            skill=_skill("Python"),
+            level=9,
+            source=Source.SELF,
+        )
 
 
 def test_scoping_querysets(org):
@@ -93,9 +109,13 @@ def test_scoping_querysets(org):
 _T0 = datetime(2026, 1, 1, tzinfo=UTC)
 evidence_st = st.lists(
     st.tuples(st.integers(0, 5), st.sampled_from(sorted(TIERS)), st.integers(0, 1000)),
-    min_size=1, max_size=12,
-).map(lambda items: [Evidence(i, lvl, src, _T0 + timedelta(minutes=m))
-                     for i, (lvl, src, m) in enumerate(items)])
+    min_size=1,
+    max_size=12,
+).map(
+    lambda items: [
+        Evidence(i, lvl, src, _T0 + timedelta(minutes=m)) for i, (lvl, src, m) in enumerate(items)
+    ]
+)
 
 
 @given(evidence_st)
@@ -118,6 +138,7 @@ def test_pending_iff_self_newer_than_manager(evs):
     assert cur is not None
     selfs = [e for e in evs if e.source == "self"]
     mgrs = [e for e in evs if e.source == "manager"]
-    expected = bool(selfs) and (not mgrs or max((e.at, e.id) for e in selfs)
-                                > max((e.at, e.id) for e in mgrs))
+    expected = bool(selfs) and (
+        not mgrs or max((e.at, e.id) for e in selfs) > max((e.at, e.id) for e in mgrs)
+    )
     assert cur.pending_validation == expected

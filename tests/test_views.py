@@ -26,18 +26,31 @@ def test_every_page_renders_for_admin(org, clients):
     skill = Skill.objects.get(name="Python")
     _self_rate(org, "employee", "Python", 3)
     urls = [
-        reverse("home"), reverse("skills:my_skills"), reverse("people:list"),
+        reverse("home"),
+        reverse("skills:my_skills"),
+        reverse("people:list"),
         reverse("people:detail", args=[org.employee.pk]),
         reverse("people:skill_history", args=[org.employee.pk, skill.pk]),
-        reverse("people:validation"), reverse("people:matrix"), reverse("people:teams"),
-        reverse("people:create"), reverse("people:edit", args=[org.employee.pk]),
-        reverse("people:team_create"), reverse("skills:list"), reverse("skills:detail", args=[skill.pk]),
-        reverse("skills:create"), reverse("skills:edit", args=[skill.pk]),
-        reverse("skills:categories"), reverse("skills:category_create"), reverse("skills:scales"),
-        reverse("skills:scale_create"), reverse("frameworks:roles"),
+        reverse("people:validation"),
+        reverse("people:matrix"),
+        reverse("people:teams"),
+        reverse("people:create"),
+        reverse("people:edit", args=[org.employee.pk]),
+        reverse("people:team_create"),
+        reverse("skills:list"),
+        reverse("skills:detail", args=[skill.pk]),
+        reverse("skills:create"),
+        reverse("skills:edit", args=[skill.pk]),
+        reverse("skills:categories"),
+        reverse("skills:category_create"),
+        reverse("skills:scales"),
+        reverse("skills:scale_create"),
+        reverse("frameworks:roles"),
         reverse("frameworks:role_detail", args=[org.employee.role_id]),
-        reverse("frameworks:role_create"), reverse("accounts:account"),
-        reverse("accounts:settings"), reverse("accounts:audit"),
+        reverse("frameworks:role_create"),
+        reverse("accounts:account"),
+        reverse("accounts:settings"),
+        reverse("accounts:audit"),
         reverse("skills:search") + "?q=py",
     ]
     for url in urls:
@@ -45,9 +58,19 @@ def test_every_page_renders_for_admin(org, clients):
         assert response.status_code == 200, url
 
 
-@pytest.mark.parametrize("name", ["people:create", "people:team_create", "skills:create",
-                                  "skills:categories", "skills:scales", "frameworks:role_create",
-                                  "accounts:settings", "accounts:audit"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "people:create",
+        "people:team_create",
+        "skills:create",
+        "skills:categories",
+        "skills:scales",
+        "frameworks:role_create",
+        "accounts:settings",
+        "accounts:audit",
+    ],
+)
 @pytest.mark.parametrize("who", ["manager", "employee", "outsider"])
 def test_admin_pages_refuse_others(clients, name, who):
     assert clients[who].get(reverse(name)).status_code == 403
@@ -69,7 +92,9 @@ def test_outsider_cannot_see_levels_or_history(org, clients):
     detail = clients["outsider"].get(reverse("people:detail", args=[org.employee.pk]))
     assert detail.status_code == 200  # the directory entry is public inside the company
     assert b"skill-row" not in detail.content and b"History" not in detail.content
-    history = clients["outsider"].get(reverse("people:skill_history", args=[org.employee.pk, ps.skill_id]))
+    history = clients["outsider"].get(
+        reverse("people:skill_history", args=[org.employee.pk, ps.skill_id])
+    )
     assert history.status_code == 404
     holders = clients["outsider"].get(reverse("skills:detail", args=[ps.skill_id]))
     assert "Emil Employee" not in holders.content.decode()
@@ -77,8 +102,9 @@ def test_outsider_cannot_see_levels_or_history(org, clients):
 
 def test_outsider_manager_cannot_validate(org, clients):
     ps = _self_rate(org, "employee", "Python", 4)
-    response = clients["outsider_manager"].post(reverse("people:validate", args=[ps.pk]),
-                                               {"action": "accept"})
+    response = clients["outsider_manager"].post(
+        reverse("people:validate", args=[ps.pk]), {"action": "accept"}
+    )
     assert response.status_code == 404
     ps.refresh_from_db()
     assert ps.pending_validation
@@ -96,8 +122,9 @@ def test_org_setting_opens_levels_to_colleagues(org, clients):
 
 def test_employee_rates_self_and_sets_interest(org, clients):
     python = Skill.objects.get(name="Python")
-    response = clients["employee"].post(reverse("skills:rate"),
-                                        {"skill": python.pk, "level": 3, "interest": "keen"})
+    response = clients["employee"].post(
+        reverse("skills:rate"), {"skill": python.pk, "level": 3, "interest": "keen"}
+    )
     assert response.status_code == 302
     ps = PersonSkill.objects.get(person=org.employee, skill=python)
     assert (ps.level, ps.pending_validation) == (3, True)
@@ -109,8 +136,9 @@ def test_employee_rates_self_and_sets_interest(org, clients):
 
 def test_rate_with_htmx_returns_the_row(org, clients):
     python = Skill.objects.get(name="Python")
-    response = clients["employee"].post(reverse("skills:rate"), {"skill": python.pk, "level": 2},
-                                        HTTP_HX_REQUEST="true")
+    response = clients["employee"].post(
+        reverse("skills:rate"), {"skill": python.pk, "level": 2}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith("<tr") and f'id="skill-row-{python.pk}"' in html
@@ -119,8 +147,9 @@ def test_rate_with_htmx_returns_the_row(org, clients):
 
 def test_out_of_scale_level_is_refused_with_message(org, clients):
     python = Skill.objects.get(name="Python")
-    response = clients["employee"].post(reverse("skills:rate"), {"skill": python.pk, "level": 9},
-                                        follow=True)
+    response = clients["employee"].post(
+        reverse("skills:rate"), {"skill": python.pk, "level": 9}, follow=True
+    )
     assert "outside the scale" in response.content.decode()
     assert not PersonSkill.objects.filter(person=org.employee).exists()
 
@@ -135,22 +164,31 @@ def test_validation_accept_and_adjust(org, clients):
     ps2 = _self_rate(org, "report2", "Kubernetes", 3)
     queue = clients["manager"].get(reverse("people:validation")).content.decode()
     assert "Emil Employee" in queue and "Rita Report" in queue
-    response = clients["manager"].post(reverse("people:validate", args=[ps.pk]),
-                                       {"action": "accept"}, HTTP_HX_REQUEST="true")
+    response = clients["manager"].post(
+        reverse("people:validate", args=[ps.pk]), {"action": "accept"}, HTTP_HX_REQUEST="true"
+    )
     assert "Validated at level 4" in response.content.decode()
     ps.refresh_from_db()
     assert (ps.level, ps.source, ps.pending_validation) == (4, "manager", False)
     # Adjusting without a note re-renders the row with the reason.
-    response = clients["manager"].post(reverse("people:validate", args=[ps2.pk]),
-                                       {"action": "adjust", "level": 2}, HTTP_HX_REQUEST="true")
+    response = clients["manager"].post(
+        reverse("people:validate", args=[ps2.pk]),
+        {"action": "adjust", "level": 2},
+        HTTP_HX_REQUEST="true",
+    )
     assert "Say why" in response.content.decode()
-    response = clients["manager"].post(reverse("people:validate", args=[ps2.pk]),
-                                       {"action": "adjust", "level": 2, "note": "Only staging so far"})
+    response = clients["manager"].post(
+        reverse("people:validate", args=[ps2.pk]),
+        {"action": "adjust", "level": 2, "note": "Only staging so far"},
+    )
     assert response.status_code == 302
     ps2.refresh_from_db()
     assert (ps2.level, ps2.source) == (2, "manager")
     validation = Assertion.objects.get(person=org.report2, source="manager")
-    assert validation.validates_id == ps2.pending_assertion_id or validation.note == "Only staging so far"
+    assert (
+        validation.validates_id == ps2.pending_assertion_id
+        or validation.note == "Only staging so far"
+    )
     assert AuditLog.objects.filter(action="assertion.manager").count() == 2
 
 
@@ -167,16 +205,26 @@ def test_matrix_sort_and_category_filter(org, clients):
     _self_rate(org, "employee", "Python", 1)
     _self_rate(org, "report2", "Python", 5)
     python = Skill.objects.get(name="Python")
-    html = clients["manager"].get(reverse("people:matrix") + f"?sort=skill:{python.pk}").content.decode()
+    html = (
+        clients["manager"]
+        .get(reverse("people:matrix") + f"?sort=skill:{python.pk}")
+        .content.decode()
+    )
     assert html.index("Rita Report") < html.index("Emil Employee")
     other = make_skill("Negotiation")
-    record_assertion(actor=org.employee.user, person=org.employee, skill=other, level=2, source=Source.SELF)
-    html = clients["manager"].get(reverse("people:matrix") + f"?category={python.category_id}").content.decode()
+    record_assertion(
+        actor=org.employee.user, person=org.employee, skill=other, level=2, source=Source.SELF
+    )
+    html = (
+        clients["manager"]
+        .get(reverse("people:matrix") + f"?category={python.category_id}")
+        .content.decode()
+    )
     assert "Negotiation" not in html and "Python" in html
 
 
 def test_matrix_export_is_neutralised(org, clients):
-    Person.objects.filter(pk=org.employee.pk).update(full_name="=HYPERLINK(\"http://evil\")")
+    Person.objects.filter(pk=org.employee.pk).update(full_name='=HYPERLINK("http://evil")')
     _self_rate(org, "employee", "Python", 2)
     response = clients["manager"].get(reverse("people:matrix") + "?format=csv")
     body = response.content.decode("utf-8-sig")
@@ -188,18 +236,25 @@ def test_matrix_export_is_neutralised(org, clients):
     from openpyxl import load_workbook
 
     ws = load_workbook(BytesIO(xlsx.content)).active
-    names = [row[0] for row in ws.iter_rows(values_only=True)]
-    assert "'=HYPERLINK(\"http://evil\")" in names
+    names = [row[1] for row in ws.iter_rows(values_only=True)]
+    assert '\'=HYPERLINK("http://evil")' in names
 
 
 def _grow_team(org, n: int) -> None:
     python = Skill.objects.get(name="Python")
     k8s = Skill.objects.get(name="Kubernetes")
     for i in range(n):
-        p = make_person(f"Extra {i}", access="employee", team=org.employee.team,
-                        role=org.employee.role, manager=org.manager)
+        p = make_person(
+            f"Extra {i}",
+            access="employee",
+            team=org.employee.team,
+            role=org.employee.role,
+            manager=org.manager,
+        )
         for sk in (python, k8s, make_skill()):
-            require(org.employee.role, sk, 2) if not org.employee.role.requirements.filter(skill=sk).exists() else None
+            require(org.employee.role, sk, 2) if not org.employee.role.requirements.filter(
+                skill=sk
+            ).exists() else None
             record_assertion(actor=p.user, person=p, skill=sk, level=2, source=Source.SELF)
 
 
@@ -252,8 +307,14 @@ def test_login_is_rate_limited(org, settings):
 
 def test_login_works_and_rejects_unsafe_next(org):
     client = Client()
-    r = client.post(reverse("accounts:login"), {"email": org.employee.email.upper(),
-                                                "password": PASSWORD, "next": "https://evil.example/"})
+    r = client.post(
+        reverse("accounts:login"),
+        {
+            "email": org.employee.email.upper(),
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
+    )
     assert r.status_code == 302 and r["Location"] == reverse("home")
 
 
@@ -284,8 +345,27 @@ def test_deactivate_keeps_history_and_erase_anonymises(org, clients):
 
 
 def test_admin_edits_person_with_cycle_message(org, clients):
-    response = clients["admin"].post(reverse("people:edit", args=[org.manager.pk]), {
-        "full_name": "Max Manager", "email": org.manager.email, "manager": org.report2.pk,
-        "timezone": "UTC"})
+    response = clients["admin"].post(
+        reverse("people:edit", args=[org.manager.pk]),
+        {
+            "full_name": "Max Manager",
+            "email": org.manager.email,
+            "manager": org.report2.pk,
+            "timezone": "UTC",
+        },
+    )
     assert response.status_code == 200
     assert "loop" in response.content.decode()
+
+
+def test_matrix_export_reimports_as_wide_skills_file(org, clients):
+    """The exported matrix is the wide import layout: importing it back changes nothing."""
+    from seedbed.imports.parsing import read_table
+    from seedbed.imports.services.skills import validate_skills
+
+    _self_rate(org, "employee", "Python", 2)
+    body = clients["manager"].get(reverse("people:matrix") + "?format=csv").content
+    assert body.decode("utf-8-sig").startswith("email,name,team,role,")
+    preview = validate_skills(read_table(body, "matrix.csv"), layout="wide", source="self")
+    assert preview.error_count == 0
+    assert preview.counts.get("created", 0) == 0

@@ -24,8 +24,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         items += [("people:validation", _("Validation")), ("people:matrix", _("Team matrix"))]
     if user.access_level == AccessLevel.ADMIN:
-        items += [("frameworks:roles", _("Roles")), ("people:teams", _("Teams")),
-                  ("imports:start", _("Import")), ("accounts:settings", _("Settings"))]
+        items += [
+            ("frameworks:roles", _("Roles")),
+            ("people:teams", _("Teams")),
+            ("imports:start", _("Import")),
+            ("accounts:settings", _("Settings")),
+        ]
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "nav_items": [

@@ -7,10 +7,17 @@ from seedbed.accounts.models import OrgSettings, User
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False, max_length=200,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class PreferencesForm(forms.ModelForm):
@@ -22,10 +29,18 @@ class PreferencesForm(forms.ModelForm):
 class OrgSettingsForm(forms.ModelForm):
     class Meta:
         model = OrgSettings
-        fields = ["name", "colleagues_see_levels", "review_interval_months",
-                  "default_language", "default_timezone"]
+        fields = [
+            "name",
+            "colleagues_see_levels",
+            "review_interval_months",
+            "default_language",
+            "default_timezone",
+        ]
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("What will use it, e.g. 'HR system sync'."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. 'HR system sync'."),
+    )

@@ -18,14 +18,16 @@ def home_context(user: User) -> dict[str, Any]:
     ctx: dict[str, Any] = {"person": person}
     if person is not None:
         ctx["my_rated"] = PersonSkill.objects.filter(person=person).count()
-        ctx["my_required"] = (RoleRequirement.objects.filter(role_id=person.role_id).count()
-                              if person.role_id else 0)
+        ctx["my_required"] = (
+            RoleRequirement.objects.filter(role_id=person.role_id).count() if person.role_id else 0
+        )
     if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         ctx["pending_count"] = PersonSkill.objects.pending_for(user).count()
         ctx["report_count"] = Person.objects.validatable_by(user).active().count()
     if user.access_level == AccessLevel.ADMIN:
         settings_done = AuditLog.objects.filter(action="settings.update").exists() or (
-            OrgSettings.objects.exclude(name="My organisation").exists())
+            OrgSettings.objects.exclude(name="My organisation").exists()
+        )
         ctx["checklist"] = [
             {"label": "settings", "done": settings_done},
             {"label": "people", "done": Person.objects.count() > 1},

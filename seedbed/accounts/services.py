@@ -16,7 +16,11 @@ from seedbed.lib.errors import NotAllowed, NotFound
 
 
 def audit(
-    *, actor: User | None, action: str, obj: Any = None, summary: str,
+    *,
+    actor: User | None,
+    action: str,
+    obj: Any = None,
+    summary: str,
     changes: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Append one audit entry. ``obj`` gives type and id; ``changes`` maps field -> [old, new]."""
@@ -53,7 +57,9 @@ def create_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a personal API token; returns it and the raw value, which is never stored."""
     raw = ApiToken.generate_raw()
     token = ApiToken.objects.create(
-        user=user, name=name.strip()[:100] or "API token", token_hash=hash_token(raw),
+        user=user,
+        name=name.strip()[:100] or "API token",
+        token_hash=hash_token(raw),
         hint=raw[:8],
     )
     audit(actor=user, action="token.create", obj=token, summary=f"API token '{token.name}' created")
@@ -70,7 +76,12 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit(actor=user, action="token.revoke", obj=token, summary=f"API token '{token.name}' revoked")
+        audit(
+            actor=user,
+            action="token.revoke",
+            obj=token,
+            summary=f"API token '{token.name}' revoked",
+        )
     return token
 
 
@@ -78,7 +89,9 @@ def user_for_token(raw: str) -> User | None:
     """The active user a raw bearer token belongs to, or None. Marks the token as used."""
     if not raw or len(raw) > 200:
         return None
-    token = ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(raw)).first()
+    token = (
+        ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(raw)).first()
+    )
     if token is None:
         return None
     now = timezone.now()
@@ -98,12 +111,18 @@ def update_org_settings(*, actor: User, data: dict[str, Any]) -> OrgSettings:
         setattr(org, field, value)
     org.save()
     if changes:
-        audit(actor=actor, action="settings.update", obj=org, summary="Organisation settings changed",
-              changes=changes)
+        audit(
+            actor=actor,
+            action="settings.update",
+            obj=org,
+            summary="Organisation settings changed",
+            changes=changes,
+        )
     return org
 
 
 # --- login throttle ----------------------------------------------------------------------
+
 
 def login_blocked(*, email: str, address: str) -> bool:
     """True when this email or this client address failed too often within the window."""
@@ -112,10 +131,7 @@ def login_blocked(*, email: str, address: str) -> bool:
     by_email = recent.filter(email=email.strip().lower()[:254]).count()
     by_address = recent.filter(address=address[:64]).count()
     # An address gets more room than one account (an office behind one NAT address).
-    return (
-        by_email >= settings.LOGIN_MAX_FAILURES
-        or by_address >= settings.LOGIN_MAX_FAILURES * 4
-    )
+    return by_email >= settings.LOGIN_MAX_FAILURES or by_address >= settings.LOGIN_MAX_FAILURES * 4
 
 
 def record_login_failure(*, email: str, address: str) -> None:

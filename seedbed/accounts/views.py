@@ -19,6 +19,7 @@ from seedbed.accounts import services
 from seedbed.accounts.forms import LoginForm, OrgSettingsForm, PreferencesForm, TokenForm
 from seedbed.accounts.models import AccessLevel, ApiToken, AuditLog, OrgSettings
 from seedbed.lib.errors import ServiceError
+from seedbed.lib.http import AuthedHttpRequest
 from seedbed.lib.listing import paginate, query_without_page
 
 
@@ -40,8 +41,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         address = _client_address(request)
         if services.login_blocked(email=email, address=address):
-            form.add_error(None, _("Too many failed sign-ins. Wait %(minutes)s minutes and try again.")
-                           % {"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60})
+            form.add_error(
+                None,
+                _("Too many failed sign-ins. Wait %(minutes)s minutes and try again.")
+                % {"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+            )
             status = 429
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
@@ -51,53 +55,67 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 services.clear_login_failures(email=email)
                 login(request, user)
-                if not url_has_allowed_host_and_scheme(next_url, {request.get_host()},
-                                                       require_https=request.is_secure()):
+                if not url_has_allowed_host_and_scheme(
+                    next_url, {request.get_host()}, require_https=request.is_secure()
+                ):
                     next_url = ""
                 return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedHttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     from seedbed.accounts.selectors import home_context
 
     return render(request, "accounts/home.html", home_context(request.user))
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    prefs = PreferencesForm(request.POST if request.POST.get("form") == "prefs" else None, instance=user)
-    password_form = PasswordChangeForm(user, request.POST if request.POST.get("form") == "password" else None)
+    prefs = PreferencesForm(
+        request.POST if request.POST.get("form") == "prefs" else None, instance=user
+    )
+    password_form = PasswordChangeForm(
+        user, request.POST if request.POST.get("form") == "password" else None
+    )
     if request.method == "POST":
         if request.POST.get("form") == "prefs" and prefs.is_valid():
             prefs.save()
-            services.audit(actor=user, action="account.preferences", obj=user,
-                           summary="Preferences changed")
+            services.audit(
+                actor=user, action="account.preferences", obj=user, summary="Preferences changed"
+            )
             messages.success(request, _("Preferences saved."))
             return redirect("accounts:account")
         if request.POST.get("form") == "password" and password_form.is_valid():
             password_form.save()
             update_session_auth_hash(request, password_form.user)
-            services.audit(actor=user, action="account.password", obj=user, summary="Password changed")
+            services.audit(
+                actor=user, action="account.password", obj=user, summary="Password changed"
+            )
             messages.success(request, _("Password changed."))
             return redirect("accounts:account")
-    return render(request, "accounts/account.html", {
-        "prefs": prefs, "password_form": password_form,
-        "tokens": ApiToken.objects.filter(user=user), "token_form": TokenForm(),
-    })
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "prefs": prefs,
+            "password_form": password_form,
+            "tokens": ApiToken.objects.filter(user=user),
+            "token_form": TokenForm(),
+        },
+    )
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the token a name."))
@@ -108,7 +126,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     try:
         token = services.revoke_token(user=request.user, token_id=token_id)
     except ServiceError as exc:
@@ -118,26 +136,27 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:account")
 
 
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthedHttpRequest) -> None:
     if request.user.access_level != AccessLevel.ADMIN:
         raise PermissionDenied
 
 
 @login_required
-def org_settings(request: HttpRequest) -> HttpResponse:
+def org_settings(request: AuthedHttpRequest) -> HttpResponse:
     _require_admin(request)
     org = OrgSettings.load()
     form = OrgSettingsForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
-        services.update_org_settings(actor=request.user, data={
-            f: form.cleaned_data[f] for f in OrgSettingsForm.Meta.fields})
+        services.update_org_settings(
+            actor=request.user, data={f: form.cleaned_data[f] for f in OrgSettingsForm.Meta.fields}
+        )
         messages.success(request, _("Settings saved."))
         return redirect("accounts:settings")
     return render(request, "accounts/settings.html", {"form": form})
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedHttpRequest) -> HttpResponse:
     _require_admin(request)
     qs = AuditLog.objects.select_related("actor")
     q = request.GET.get("q", "").strip()[:100]
@@ -149,12 +168,30 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in ("csv", "xlsx"):
         from seedbed.lib.spreadsheet import export_response
 
-        rows = ((e.at, str(e.actor or ""), e.action, e.object_type, e.object_id, e.summary)
-                for e in qs[:50000])
-        return export_response(request.GET["format"], "audit-log",
-                               ["at", "actor", "action", "object", "id", "summary"], rows)
-    actions = sorted({a.split(".")[0] for a in AuditLog.objects.values_list("action", flat=True).distinct()[:200]})
-    return render(request, "accounts/audit.html", {
-        "page_obj": paginate(request, qs, 50), "query": query_without_page(request),
-        "q": q, "action": action, "actions": actions,
-    })
+        rows = (
+            (e.at, str(e.actor or ""), e.action, e.object_type, e.object_id, e.summary)
+            for e in qs[:50000]
+        )
+        return export_response(
+            request.GET["format"],
+            "audit-log",
+            ["at", "actor", "action", "object", "id", "summary"],
+            rows,
+        )
+    actions = sorted(
+        {
+            a.split(".")[0]
+            for a in AuditLog.objects.values_list("action", flat=True).distinct()[:200]
+        }
+    )
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "page_obj": paginate(request, qs, 50),
+            "query": query_without_page(request),
+            "q": q,
+            "action": action,
+            "actions": actions,
+        },
+    )

@@ -51,8 +51,14 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, detail: str, code: str,
-           field: str | None = None, errors: list[Any] | None = None) -> HttpResponse:
+def _error(
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    code: str,
+    field: str | None = None,
+    errors: list[Any] | None = None,
+) -> HttpResponse:
     body: dict[str, Any] = {"detail": detail, "code": code, "field": field}
     if errors is not None:
         body["errors"] = errors
@@ -61,8 +67,13 @@ def _error(request: HttpRequest, status: int, detail: str, code: str,
 
 # Services name model fields; API bodies send ids under these names.
 _API_FIELD_NAMES = {
-    "person": "person_id", "skill": "skill_id", "team": "team_id", "role": "role_id",
-    "manager": "manager_id", "parent": "parent_id", "category": "category_id",
+    "person": "person_id",
+    "skill": "skill_id",
+    "team": "team_id",
+    "role": "role_id",
+    "manager": "manager_id",
+    "parent": "parent_id",
+    "category": "category_id",
 }
 
 
@@ -100,8 +111,9 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "Send a valid API token: 'Authorization: Bearer <token>'.",
-                  "unauthorized")
+    return _error(
+        request, 401, "Send a valid API token: 'Authorization: Bearer <token>'.", "unauthorized"
+    )
 
 
 @api.exception_handler(Http404)

@@ -105,7 +105,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "seedbed.sqlite3",
+            "NAME": str(DATA_DIR / "seedbed.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers and one writer work together; IMMEDIATE takes the write lock
                 # at BEGIN so concurrent writers wait (busy timeout) instead of failing mid-way.

@@ -94,7 +94,9 @@ def set_requirement(
 
 
 @router.delete("/roles/{role_id}/requirements/{skill_id}", response={204: None, **ERRORS})
-def remove_requirement(request: AuthedRequest, role_id: Path[Id], skill_id: Path[Id]) -> Status[None]:
+def remove_requirement(
+    request: AuthedRequest, role_id: Path[Id], skill_id: Path[Id]
+) -> Status[None]:
     """Stop requiring a skill for this role (admins)."""
     role, skill = get_role(role_id), _skill(skill_id)
     services.remove_requirement(actor=request.user, role=role, skill=skill)

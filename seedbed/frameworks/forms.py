@@ -19,5 +19,6 @@ class RoleForm(forms.ModelForm):
 class RequirementForm(forms.Form):
     skill = forms.ModelChoiceField(label=_("Skill"), queryset=Skill.objects.active())
     required_level = forms.IntegerField(label=_("Required level"), min_value=0, max_value=20)
-    importance = forms.TypedChoiceField(label=_("Importance"), coerce=int, choices=Importance.choices,
-                                        initial=Importance.IMPORTANT)
+    importance = forms.TypedChoiceField(
+        label=_("Importance"), coerce=int, choices=Importance.choices, initial=Importance.IMPORTANT
+    )

@@ -31,7 +31,9 @@ def save_role(*, actor: User, role: Role | None = None, data: dict[str, Any]) ->
     if role is not None:
         clash = clash.exclude(pk=role.pk)
     if clash.exists():
-        raise ServiceError(_("A role named %(name)s already exists.") % {"name": name}, field="name")
+        raise ServiceError(
+            _("A role named %(name)s already exists.") % {"name": name}, field="name"
+        )
     if role is None:
         role = Role.objects.create(**data)
         audit(actor=actor, action="role.create", obj=role, summary=f"Role '{name}' created")
@@ -41,25 +43,41 @@ def save_role(*, actor: User, role: Role | None = None, data: dict[str, Any]) ->
         setattr(role, field, value)
     role.save()
     if changes:
-        audit(actor=actor, action="role.update", obj=role, summary=f"Role '{name}' changed",
-              changes=changes)
+        audit(
+            actor=actor,
+            action="role.update",
+            obj=role,
+            summary=f"Role '{name}' changed",
+            changes=changes,
+        )
     return role
 
 
 @transaction.atomic
-def set_requirement(*, actor: User, role: Role, skill: Skill, required_level: int,
-                    importance: int = Importance.IMPORTANT) -> RoleRequirement:
+def set_requirement(
+    *,
+    actor: User,
+    role: Role,
+    skill: Skill,
+    required_level: int,
+    importance: int = Importance.IMPORTANT,
+) -> RoleRequirement:
     """Require ``skill`` at ``required_level`` for ``role`` (creates or updates)."""
     _check_admin(actor)
     check_level(skill, required_level)
     if importance not in Importance.values:
         raise ServiceError(_("Importance must be 1, 2 or 3."), field="importance")
     req, created = RoleRequirement.objects.update_or_create(
-        role=role, skill=skill,
+        role=role,
+        skill=skill,
         defaults={"required_level": required_level, "importance": importance},
     )
-    audit(actor=actor, action="role.requirement", obj=role,
-          summary=f"{role.name}: {skill.name} ≥ {required_level} ({'added' if created else 'changed'})")
+    audit(
+        actor=actor,
+        action="role.requirement",
+        obj=role,
+        summary=f"{role.name}: {skill.name} ≥ {required_level} ({'added' if created else 'changed'})",
+    )
     return req
 
 
@@ -68,5 +86,9 @@ def remove_requirement(*, actor: User, role: Role, skill: Skill) -> None:
     _check_admin(actor)
     deleted, _n = RoleRequirement.objects.filter(role=role, skill=skill).delete()
     if deleted:
-        audit(actor=actor, action="role.requirement.remove", obj=role,
-              summary=f"{role.name}: {skill.name} no longer required")
+        audit(
+            actor=actor,
+            action="role.requirement.remove",
+            obj=role,
+            summary=f"{role.name}: {skill.name} no longer required",
+        )

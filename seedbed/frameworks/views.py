@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,21 +17,23 @@ from seedbed.frameworks.forms import RequirementForm, RoleForm
 from seedbed.frameworks.models import Importance, Role
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
+from seedbed.lib.http import AuthedHttpRequest
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.skills.selectors import scale_levels_by_category
 
 
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthedHttpRequest) -> None:
     if request.user.access_level != AccessLevel.ADMIN:
         raise PermissionDenied
 
 
 @login_required
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = Role.objects.annotate(
         requirement_count=Count("requirements", distinct=True),
-        people_count=Count("people", filter=Q(people__is_active=True), distinct=True)).order_by("name")
+        people_count=Count("people", filter=Q(people__is_active=True), distinct=True),
+    ).order_by("name")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
@@ -40,45 +42,79 @@ def role_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in ("csv", "xlsx"):
         from seedbed.frameworks.models import RoleRequirement
 
-        reqs = RoleRequirement.objects.filter(role__in=qs).select_related("role", "skill").order_by(
-            "role__name", "skill__name")
-        rows = ((r.role.name, r.skill.name, r.required_level, r.get_importance_display()) for r in reqs)
-        return export_response(request.GET["format"], "role-requirements",
-                               ["role", "skill", "required_level", "importance"], rows)
-    return render(request, "frameworks/role_list.html", {
-        "page_obj": paginate(request, qs), "q": q, "query": query_without_page(request),
-        "show_all": request.GET.get("active") == "all"})
+        reqs = (
+            RoleRequirement.objects.filter(role__in=qs)
+            .select_related("role", "skill")
+            .order_by("role__name", "skill__name")
+        )
+        rows = (
+            (r.role.name, r.skill.name, r.required_level, r.get_importance_display()) for r in reqs
+        )
+        return export_response(
+            request.GET["format"],
+            "role-requirements",
+            ["role", "skill", "required_level", "importance"],
+            rows,
+        )
+    return render(
+        request,
+        "frameworks/role_list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "q": q,
+            "query": query_without_page(request),
+            "show_all": request.GET.get("active") == "all",
+        },
+    )
 
 
 @login_required
-def role_detail(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_detail(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=role_id)
-    reqs = role.requirements.select_related("skill__category").order_by("-importance", "skill__name")
+    reqs = role.requirements.select_related("skill__category").order_by(
+        "-importance", "skill__name"
+    )
     scales, _default = scale_levels_by_category()
-    return render(request, "frameworks/role_detail.html", {
-        "role": role, "requirements": reqs, "scales": scales, "importances": Importance.choices,
-        "form": RequirementForm(), "can_edit": request.user.access_level == AccessLevel.ADMIN,
-        "people": role.people.filter(is_active=True).order_by("full_name")[:100],
-    })
+    return render(
+        request,
+        "frameworks/role_detail.html",
+        {
+            "role": role,
+            "requirements": reqs,
+            "scales": scales,
+            "importances": Importance.choices,
+            "form": RequirementForm(),
+            "can_edit": request.user.access_level == AccessLevel.ADMIN,
+            "people": role.people.filter(is_active=True).order_by("full_name")[:100],
+        },
+    )
 
 
 @login_required
-def role_edit(request: HttpRequest, role_id: int | None = None) -> HttpResponse:
+def role_edit(request: AuthedHttpRequest, role_id: int | None = None) -> HttpResponse:
     _require_admin(request)
     role = get_object_or_404(Role, pk=role_id) if role_id else None
     form = RoleForm(request.POST or None, instance=role)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.save_role(
-            actor=request.user, role=role, data={f: form.cleaned_data[f] for f in RoleForm.Meta.fields}))
+        saved = run_service(
+            form,
+            lambda: services.save_role(
+                actor=request.user,
+                role=role,
+                data={f: form.cleaned_data[f] for f in RoleForm.Meta.fields},
+            ),
+        )
         if saved is not None:
             messages.success(request, _("Role saved."))
             return redirect("frameworks:role_detail", saved.pk)
-    return render(request, "people/edit.html", {"form": form, "object": role, "back": "frameworks:roles"})
+    return render(
+        request, "people/edit.html", {"form": form, "object": role, "back": "frameworks:roles"}
+    )
 
 
 @login_required
 @require_POST
-def requirement_set(request: HttpRequest, role_id: int) -> HttpResponse:
+def requirement_set(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
     _require_admin(request)
     role = get_object_or_404(Role, pk=role_id)
     form = RequirementForm(request.POST)
@@ -95,7 +131,7 @@ def requirement_set(request: HttpRequest, role_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def requirement_remove(request: HttpRequest, role_id: int, skill_id: int) -> HttpResponse:
+def requirement_remove(request: AuthedHttpRequest, role_id: int, skill_id: int) -> HttpResponse:
     _require_admin(request)
     role = get_object_or_404(Role, pk=role_id)
     from seedbed.skills.models import Skill

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from django import forms
 
 from seedbed.lib.errors import ServiceError
 
-T = TypeVar("T")
 
-
-def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+def run_service[T](form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     """Run ``call``; on a ServiceError put its message on the named field (or the whole form)
     and return None."""
     try:

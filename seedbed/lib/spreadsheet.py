@@ -46,7 +46,9 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Export"
+) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -59,8 +61,9 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     return out.getvalue()
 
 
-def export_response(fmt: str, filename: str, headers: Sequence[str],
-                    rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def export_response(
+    fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """An attachment download in ``fmt`` ("csv" or "xlsx")."""
     if fmt == "xlsx":
         response = HttpResponse(

@@ -11,8 +11,17 @@ from seedbed.people.models import Person, Team
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["full_name", "email", "role", "team", "manager", "location", "timezone",
-                  "languages", "start_date"]
+        fields = [
+            "full_name",
+            "email",
+            "role",
+            "team",
+            "manager",
+            "location",
+            "timezone",
+            "languages",
+            "start_date",
+        ]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -20,8 +29,8 @@ class PersonForm(forms.ModelForm):
         managers = Person.objects.active().order_by("full_name")
         if self.instance.pk:
             managers = managers.exclude(pk=self.instance.pk)
-        self.fields["manager"].queryset = managers
-        self.fields["role"].queryset = Role.objects.filter(is_active=True)
+        self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
+        self.fields["role"].queryset = Role.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
     def validate_unique(self) -> None:
         # Uniqueness (email ignoring case) is the service's rule and message.
@@ -40,9 +49,14 @@ class TeamForm(forms.ModelForm):
 class AccessForm(forms.Form):
     access_level = forms.ChoiceField(label=_("Access level"), choices=AccessLevel.choices)
     password = forms.CharField(
-        label=_("New password"), required=False, strip=False, max_length=200,
+        label=_("New password"),
+        required=False,
+        strip=False,
+        max_length=200,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Optional: set or reset their password. Tell them to change it after signing in."),
+        help_text=_(
+            "Optional: set or reset their password. Tell them to change it after signing in."
+        ),
     )
 
     def __init__(self, *args, person: Person, **kwargs):  # type: ignore[no-untyped-def]
@@ -62,8 +76,11 @@ class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all(), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("active", _("Active")), ("left", _("Left")), ("all", _("All"))])
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("Active")), ("left", _("Left")), ("all", _("All"))],
+    )
 
 
 class ValidateForm(forms.Form):

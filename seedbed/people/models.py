@@ -28,7 +28,11 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=150)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent team"),
     )
     description = models.TextField(_("description"), blank=True)
@@ -115,19 +119,34 @@ class Person(models.Model):
     full_name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), max_length=254)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     role = models.ForeignKey(
-        "frameworks.Role", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="people", verbose_name=_("role"),
+        "frameworks.Role",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        verbose_name=_("role"),
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members",
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
         verbose_name=_("team"),
     )
     manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
         verbose_name=_("manager"),
     )
     location = models.CharField(_("location"), max_length=120, blank=True)

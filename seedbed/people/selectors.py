@@ -37,8 +37,13 @@ class Matrix:
 
 
 def team_matrix(
-    user: User, *, team_id: int | None = None, category_id: int | None = None,
-    sort: str = "name", q: str = "", people_limit: int = 500,
+    user: User,
+    *,
+    team_id: int | None = None,
+    category_id: int | None = None,
+    sort: str = "name",
+    q: str = "",
+    people_limit: int = 500,
 ) -> Matrix:
     """The matrix of people ``user`` may see levels of (a manager: their reporting subtree; an
     admin: everyone, or one team). Skills: those the people's roles require plus those they hold,
@@ -54,28 +59,49 @@ def team_matrix(
     if q:
         people_qs = people_qs.filter(full_name__icontains=q)
     # Query 1: people.
-    people = list(people_qs.order_by("full_name").values(
-        "id", "full_name", "role_id", "role__name", "team__name")[:people_limit])
+    people = list(
+        people_qs.order_by("full_name").values(
+            "id", "full_name", "email", "role_id", "role__name", "team__name"
+        )[:people_limit]
+    )
     pids = [p["id"] for p in people]
     role_ids = {p["role_id"] for p in people if p["role_id"]}
     # Query 2: requirements of their roles.
-    reqs = list(RoleRequirement.objects.filter(role_id__in=role_ids)
-                .values_list("role_id", "skill_id", "required_level"))
+    reqs = list(
+        RoleRequirement.objects.filter(role_id__in=role_ids).values_list(
+            "role_id", "skill_id", "required_level"
+        )
+    )
     # Query 3: current levels.
-    held = list(PersonSkill.objects.filter(person_id__in=pids)
-                .values_list("person_id", "skill_id", "level", "pending_validation"))
+    held = list(
+        PersonSkill.objects.filter(person_id__in=pids).values_list(
+            "person_id", "skill_id", "level", "pending_validation"
+        )
+    )
     skill_ids = {s for _r, s, _l in reqs} | {s for _p, s, _l, _pv in held}
     # Query 4: the skills themselves (filtered by category).
     skills_qs = Skill.objects.filter(pk__in=skill_ids, is_active=True)
     if category_id is not None:
         skills_qs = skills_qs.filter(category_id=category_id)
-    skills = list(skills_qs.order_by("category__name", "name").values(
-        "id", "name", "category_id", "category__name"))
+    skills = list(
+        skills_qs.order_by("category__name", "name").values(
+            "id", "name", "category_id", "category__name"
+        )
+    )
     # Categories present, for the filter: from the skills already loaded, unless a category
     # filter hid the others (then query 5).
-    source = skills if category_id is None else (
-        Skill.objects.filter(pk__in=skill_ids, is_active=True).values("category_id", "category__name"))
-    categories = sorted({(s["category_id"], s["category__name"]) for s in source}, key=lambda c: c[1])
+    source = (
+        skills
+        if category_id is None
+        else (
+            Skill.objects.filter(pk__in=skill_ids, is_active=True).values(
+                "category_id", "category__name"
+            )
+        )
+    )
+    categories = sorted(
+        {(s["category_id"], s["category__name"]) for s in source}, key=lambda c: c[1]
+    )
     p_index = {pid: i for i, pid in enumerate(pids)}
     s_index = {s["id"]: j for j, s in enumerate(skills)}
     levels = np.full((len(people), len(skills)), NONE, dtype=np.int16)
@@ -93,11 +119,15 @@ def team_matrix(
     for i, person in enumerate(people):
         for j, lvl in role_req.get(person["role_id"], []):
             required[i, j] = lvl
-    matrix = Matrix(people, skills, levels, required, pending, categories)
+    matrix = Matrix(people, skills, levels, required, pending, categories)  # type: ignore[arg-type]
     order = _row_order(matrix, sort)
     if order is not None:
         matrix.people = [people[i] for i in order]
-        matrix.levels, matrix.required, matrix.pending = levels[order], required[order], pending[order]
+        matrix.levels, matrix.required, matrix.pending = (
+            levels[order],
+            required[order],
+            pending[order],
+        )
     return matrix
 
 
@@ -120,11 +150,12 @@ def _row_order(m: Matrix, sort: str) -> np.ndarray | None:
 
 
 def matrix_table(m: Matrix) -> tuple[list[str], list[list[Any]]]:
-    """Headers and rows for CSV/XLSX export: one row per person, one column per skill; a
-    second header row gives nothing away that the page does not show."""
-    headers = ["Name", "Team", "Role", *[s["name"] for s in m.skills]]
+    """Headers and rows for CSV/XLSX export: one row per person, one column per skill. The
+    layout is the wide skills import's (email first; name, team and role are ignored there),
+    so an exported matrix can be edited and imported back."""
+    headers = ["email", "name", "team", "role", *[s["name"] for s in m.skills]]
     rows = []
     for i, p in enumerate(m.people):
-        rows.append([p["full_name"], p["team__name"] or "", p["role__name"] or "",
-                     *[(int(v) if v != NONE else None) for v in m.levels[i]]])
+        levels = [(int(v) if v != NONE else None) for v in m.levels[i].tolist()]
+        rows.append([p["email"], p["full_name"], p["team__name"] or "", p["role__name"] or "", *levels])
     return headers, rows

@@ -14,7 +14,14 @@ from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.people.models import Person, Team
 
 PERSON_FIELDS = (
-    "full_name", "email", "role", "team", "manager", "location", "timezone", "languages",
+    "full_name",
+    "email",
+    "role",
+    "team",
+    "manager",
+    "location",
+    "timezone",
+    "languages",
     "start_date",
 )
 
@@ -24,8 +31,9 @@ def _check_admin(actor: User) -> None:
         raise NotAllowed(_("Only admins can change the organisation."))
 
 
-def would_create_cycle(person_id: int | None, manager_id: int | None,
-                       managers: dict[int, int | None] | None = None) -> bool:
+def would_create_cycle(
+    person_id: int | None, manager_id: int | None, managers: dict[int, int | None] | None = None
+) -> bool:
     """Would making ``manager_id`` the manager of ``person_id`` close a reporting loop?
     ``managers`` (person id -> manager id) may be passed to check planned, unsaved lines."""
     if manager_id is None or person_id is None:
@@ -57,15 +65,20 @@ def save_person(*, actor: User, person: Person | None = None, data: dict[str, An
         if person is not None:
             clash = clash.exclude(pk=person.pk)
         if clash.exists():
-            raise ServiceError(_("Someone with the email %(email)s already exists.")
-                               % {"email": data["email"]}, field="email")
+            raise ServiceError(
+                _("Someone with the email %(email)s already exists.") % {"email": data["email"]},
+                field="email",
+            )
     manager = data.get("manager")
     if person is not None and manager is not None:
         if manager.pk == person.pk:
             raise ServiceError(_("Nobody can be their own manager."), field="manager")
         if would_create_cycle(person.pk, manager.pk):
-            raise ServiceError(_("%(m)s reports (directly or indirectly) to %(p)s: that would be a loop.")
-                               % {"m": manager.full_name, "p": person.full_name}, field="manager")
+            raise ServiceError(
+                _("%(m)s reports (directly or indirectly) to %(p)s: that would be a loop.")
+                % {"m": manager.full_name, "p": person.full_name},
+                field="manager",
+            )
     if person is None:
         person = Person.objects.create(**data)
         audit(actor=actor, action="person.create", obj=person, summary=f"{person.full_name} added")
@@ -77,8 +90,13 @@ def save_person(*, actor: User, person: Person | None = None, data: dict[str, An
     if person.user_id and "email" in changes:
         User.objects.filter(pk=person.user_id).update(email=person.email)
     if changes:
-        audit(actor=actor, action="person.update", obj=person,
-              summary=f"{person.full_name} changed", changes=changes)
+        audit(
+            actor=actor,
+            action="person.update",
+            obj=person,
+            summary=f"{person.full_name} changed",
+            changes=changes,
+        )
     return person
 
 
@@ -152,7 +170,9 @@ def save_team(*, actor: User, team: Team | None = None, data: dict[str, Any]) ->
     if team is not None:
         clash = clash.exclude(pk=team.pk)
     if clash.exists():
-        raise ServiceError(_("A team named %(name)s already exists.") % {"name": name}, field="name")
+        raise ServiceError(
+            _("A team named %(name)s already exists.") % {"name": name}, field="name"
+        )
     parent = data.get("parent")
     if team is not None and parent is not None:
         node: Team | None = parent
@@ -169,14 +189,20 @@ def save_team(*, actor: User, team: Team | None = None, data: dict[str, Any]) ->
         setattr(team, field, value)
     team.save()
     if changes:
-        audit(actor=actor, action="team.update", obj=team, summary=f"Team '{name}' changed",
-              changes=changes)
+        audit(
+            actor=actor,
+            action="team.update",
+            obj=team,
+            summary=f"Team '{name}' changed",
+            changes=changes,
+        )
     return team
 
 
 @transaction.atomic
-def link_user(*, person: Person, access_level: str, password: str | None = None,
-              actor: User | None = None) -> User:
+def link_user(
+    *, person: Person, access_level: str, password: str | None = None, actor: User | None = None
+) -> User:
     """Give a person a login (or update its access level)."""
     if actor is not None:
         _check_admin(actor)
@@ -190,12 +216,19 @@ def link_user(*, person: Person, access_level: str, password: str | None = None,
         user.save(update_fields=["access_level", "password"])
     else:
         user = User.objects.filter(email__iexact=person.email).first() or User.objects.create_user(
-            person.email, password, display_name=person.full_name, access_level=access_level,
+            person.email,
+            password,
+            display_name=person.full_name,
+            access_level=access_level,
             timezone=person.timezone,
         )
         person.user = user
         person.save(update_fields=["user"])
     if actor is not None:
-        audit(actor=actor, action="person.access", obj=person,
-              summary=f"{person.full_name}: access {access_level}")
+        audit(
+            actor=actor,
+            action="person.access",
+            obj=person,
+            summary=f"{person.full_name}: access {access_level}",
+        )
     return user

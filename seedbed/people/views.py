@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from seedbed.accounts.models import AccessLevel
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
+from seedbed.lib.http import AuthedHttpRequest
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people import services
@@ -31,32 +32,35 @@ from seedbed.skills.models import Assertion, PersonSkill, Skill
 from seedbed.skills.selectors import scale_levels_by_category, skill_sheet
 from seedbed.skills.services import validate_rating
 
-
 MATRIX_PEOPLE_LIMIT = 300
 
 
-def _require_admin(request: HttpRequest) -> None:
+def _require_admin(request: AuthedHttpRequest) -> None:
     if request.user.access_level != AccessLevel.ADMIN:
         raise PermissionDenied
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthedHttpRequest) -> None:
     if request.user.access_level not in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         raise PermissionDenied
 
 
 # --- directory ---------------------------------------------------------------------------
 
+
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedHttpRequest) -> HttpResponse:
     form = PeopleFilterForm(request.GET or None)
     qs = Person.objects.visible_to(request.user).select_related("team", "role", "manager")
     status = "active"
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            qs = qs.filter(Q(full_name__icontains=data["q"]) | Q(email__icontains=data["q"])
-                           | Q(location__icontains=data["q"]))
+            qs = qs.filter(
+                Q(full_name__icontains=data["q"])
+                | Q(email__icontains=data["q"])
+                | Q(location__icontains=data["q"])
+            )
         if data["team"]:
             qs = qs.filter(team=data["team"])
         if data["role"]:
@@ -67,29 +71,65 @@ def person_list(request: HttpRequest) -> HttpResponse:
     elif status == "left":
         qs = qs.filter(is_active=False)
     if request.GET.get("format") in ("csv", "xlsx"):
-        rows = ((p.full_name, p.email, p.team.name if p.team else "", p.role.name if p.role else "",
-                 p.manager.email if p.manager else "", p.location, p.timezone, p.languages,
-                 p.start_date, p.is_active) for p in qs.iterator(chunk_size=1000))
-        return export_response(request.GET["format"], "people",
-                               ["name", "email", "team", "role", "manager_email", "location",
-                                "timezone", "languages", "start_date", "active"], rows)
-    return render(request, "people/person_list.html", {
-        "form": form, "page_obj": paginate(request, qs), "query": query_without_page(request),
-    })
+        rows = (
+            (
+                p.full_name,
+                p.email,
+                p.team.name if p.team else "",
+                p.role.name if p.role else "",
+                p.manager.email if p.manager else "",
+                p.location,
+                p.timezone,
+                p.languages,
+                p.start_date,
+                p.is_active,
+            )
+            for p in qs.iterator(chunk_size=1000)
+        )
+        return export_response(
+            request.GET["format"],
+            "people",
+            [
+                "name",
+                "email",
+                "team",
+                "role",
+                "manager_email",
+                "location",
+                "timezone",
+                "languages",
+                "start_date",
+                "active",
+            ],
+            rows,
+        )
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "page_obj": paginate(request, qs),
+            "query": query_without_page(request),
+        },
+    )
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("team", "role", "manager", "user"),
-        pk=person_id)
+        pk=person_id,
+    )
     can_see_levels = Person.objects.levels_visible_to(request.user).filter(pk=person.pk).exists()
     ctx = {
-        "person": person, "can_see_levels": can_see_levels,
+        "person": person,
+        "can_see_levels": can_see_levels,
         "reports": person.reports.filter(is_active=True).order_by("full_name"),
         "can_edit": request.user.access_level == AccessLevel.ADMIN,
-        "access_form": AccessForm(person=person, initial={
-            "access_level": person.user.access_level if person.user else "employee"}),
+        "access_form": AccessForm(
+            person=person,
+            initial={"access_level": person.user.access_level if person.user else "employee"},
+        ),
     }
     if can_see_levels:
         ctx["sheet"] = skill_sheet(person)
@@ -97,46 +137,70 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def skill_history(request: HttpRequest, person_id: int, skill_id: int) -> HttpResponse:
+def skill_history(request: AuthedHttpRequest, person_id: int, skill_id: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.levels_visible_to(request.user), pk=person_id)
     skill = get_object_or_404(Skill.objects.select_related("category"), pk=skill_id)
-    history = (Assertion.objects.visible_to(request.user).filter(person=person, skill=skill)
-               .select_related("rater"))
+    history = (
+        Assertion.objects.visible_to(request.user)
+        .filter(person=person, skill=skill)
+        .select_related("rater")
+    )
     current = PersonSkill.objects.filter(person=person, skill=skill).first()
-    return render(request, "people/skill_history.html", {
-        "person": person, "skill": skill, "page_obj": paginate(request, history, 50),
-        "query": query_without_page(request), "current": current,
-    })
+    return render(
+        request,
+        "people/skill_history.html",
+        {
+            "person": person,
+            "skill": skill,
+            "page_obj": paginate(request, history, 50),
+            "query": query_without_page(request),
+            "current": current,
+        },
+    )
 
 
 # --- organisation admin ------------------------------------------------------------------
 
+
 @login_required
-def person_edit(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+def person_edit(request: AuthedHttpRequest, person_id: int | None = None) -> HttpResponse:
     _require_admin(request)
-    person = get_object_or_404(Person.objects.editable_by(request.user), pk=person_id) if person_id else None
+    person = (
+        get_object_or_404(Person.objects.editable_by(request.user), pk=person_id)
+        if person_id
+        else None
+    )
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.save_person(
-            actor=request.user, person=person,
-            data={f: form.cleaned_data[f] for f in PersonForm.Meta.fields}))
+        saved = run_service(
+            form,
+            lambda: services.save_person(
+                actor=request.user,
+                person=person,
+                data={f: form.cleaned_data[f] for f in PersonForm.Meta.fields},
+            ),
+        )
         if saved is not None:
             messages.success(request, _("%(name)s saved.") % {"name": saved.full_name})
             return redirect("people:detail", saved.pk)
-    return render(request, "people/edit.html", {"form": form, "object": person,
-                                                "back": "people:list"})
+    return render(
+        request, "people/edit.html", {"form": form, "object": person, "back": "people:list"}
+    )
 
 
 @login_required
 @require_POST
-def person_action(request: HttpRequest, person_id: int, action: str) -> HttpResponse:
+def person_action(request: AuthedHttpRequest, person_id: int, action: str) -> HttpResponse:
     """deactivate | reactivate | erase | access — admin operations on one person."""
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=person_id)
     try:
         if action == "deactivate":
             services.deactivate_person(actor=request.user, person=person)
-            messages.success(request, _("%(name)s is marked as having left. Their history stays.")
-                             % {"name": person.full_name})
+            messages.success(
+                request,
+                _("%(name)s is marked as having left. Their history stays.")
+                % {"name": person.full_name},
+            )
         elif action == "reactivate":
             services.reactivate_person(actor=request.user, person=person)
             messages.success(request, _("%(name)s is active again.") % {"name": person.full_name})
@@ -146,11 +210,17 @@ def person_action(request: HttpRequest, person_id: int, action: str) -> HttpResp
         elif action == "access":
             form = AccessForm(request.POST, person=person)
             if form.is_valid():
-                services.link_user(person=person, access_level=form.cleaned_data["access_level"],
-                                   password=form.cleaned_data["password"] or None, actor=request.user)
+                services.link_user(
+                    person=person,
+                    access_level=form.cleaned_data["access_level"],
+                    password=form.cleaned_data["password"] or None,
+                    actor=request.user,
+                )
                 messages.success(request, _("Access updated."))
             else:
-                messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+                messages.error(
+                    request, " ".join(str(e) for errs in form.errors.values() for e in errs)
+                )
         else:
             raise PermissionDenied
     except ServiceError as exc:
@@ -159,42 +229,65 @@ def person_action(request: HttpRequest, person_id: int, action: str) -> HttpResp
 
 
 @login_required
-def team_list(request: HttpRequest) -> HttpResponse:
-    qs = Team.objects.select_related("parent").annotate(
-        member_count=Count("members", filter=Q(members__is_active=True))).order_by("name")
+def team_list(request: AuthedHttpRequest) -> HttpResponse:
+    qs = (
+        Team.objects.select_related("parent")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(name__icontains=q)
     if request.GET.get("format") in ("csv", "xlsx"):
-        rows = ((t.name, t.parent.name if t.parent else "", t.member_count, t.description) for t in qs)
-        return export_response(request.GET["format"], "teams",
-                               ["name", "parent", "active_members", "description"], rows)
-    return render(request, "people/team_list.html", {
-        "page_obj": paginate(request, qs, 50), "q": q, "query": query_without_page(request)})
+        rows = (
+            (t.name, t.parent.name if t.parent else "", t.member_count, t.description) for t in qs
+        )
+        return export_response(
+            request.GET["format"],
+            "teams",
+            ["name", "parent", "active_members", "description"],
+            rows,
+        )
+    return render(
+        request,
+        "people/team_list.html",
+        {"page_obj": paginate(request, qs, 50), "q": q, "query": query_without_page(request)},
+    )
 
 
 @login_required
-def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
+def team_edit(request: AuthedHttpRequest, team_id: int | None = None) -> HttpResponse:
     _require_admin(request)
     team = get_object_or_404(Team, pk=team_id) if team_id else None
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.save_team(
-            actor=request.user, team=team, data={f: form.cleaned_data[f] for f in TeamForm.Meta.fields}))
+        saved = run_service(
+            form,
+            lambda: services.save_team(
+                actor=request.user,
+                team=team,
+                data={f: form.cleaned_data[f] for f in TeamForm.Meta.fields},
+            ),
+        )
         if saved is not None:
             messages.success(request, _("Team saved."))
             return redirect("people:teams")
-    return render(request, "people/edit.html", {"form": form, "object": team, "back": "people:teams"})
+    return render(
+        request, "people/edit.html", {"form": form, "object": team, "back": "people:teams"}
+    )
 
 
 # --- manager tools -----------------------------------------------------------------------
 
+
 @login_required
-def validation_queue(request: HttpRequest) -> HttpResponse:
+def validation_queue(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
-    qs = (PersonSkill.objects.pending_for(request.user)
-          .select_related("person__role", "person__team", "skill__category", "pending_assertion")
-          .order_by("person__full_name", "skill__name"))
+    qs = (
+        PersonSkill.objects.pending_for(request.user)
+        .select_related("person__role", "person__team", "skill__category", "pending_assertion")
+        .order_by("person__full_name", "skill__name")
+    )
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(Q(person__full_name__icontains=q) | Q(skill__name__icontains=q))
@@ -202,9 +295,17 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
     required = _required_levels(list(page.object_list))
     scales, _default = scale_levels_by_category()
     rows = [{"ps": ps, "required": required.get((ps.person.role_id, ps.skill_id))} for ps in page]
-    return render(request, "people/validation.html", {
-        "page_obj": page, "rows": rows, "q": q, "query": query_without_page(request), "scales": scales,
-    })
+    return render(
+        request,
+        "people/validation.html",
+        {
+            "page_obj": page,
+            "rows": rows,
+            "q": q,
+            "query": query_without_page(request),
+            "scales": scales,
+        },
+    )
 
 
 def _required_levels(items: list[PersonSkill]) -> dict[tuple[int | None, int], int]:
@@ -212,16 +313,21 @@ def _required_levels(items: list[PersonSkill]) -> dict[tuple[int | None, int], i
 
     role_ids = {ps.person.role_id for ps in items if ps.person.role_id}
     skill_ids = {ps.skill_id for ps in items}
-    return {(r, s): lvl for r, s, lvl in RoleRequirement.objects.filter(
-        role_id__in=role_ids, skill_id__in=skill_ids).values_list("role_id", "skill_id", "required_level")}
+    return {
+        (r, s): lvl
+        for r, s, lvl in RoleRequirement.objects.filter(
+            role_id__in=role_ids, skill_id__in=skill_ids
+        ).values_list("role_id", "skill_id", "required_level")
+    }
 
 
 @login_required
 @require_POST
-def validate(request: HttpRequest, ps_id: int) -> HttpResponse:
+def validate(request: AuthedHttpRequest, ps_id: int) -> HttpResponse:
     _require_manager(request)
-    ps = get_object_or_404(PersonSkill.objects.pending_for(request.user).select_related("person", "skill"),
-                           pk=ps_id)
+    ps = get_object_or_404(
+        PersonSkill.objects.pending_for(request.user).select_related("person", "skill"), pk=ps_id
+    )
     form = ValidateForm(request.POST)
     error = None
     if not form.is_valid():
@@ -229,40 +335,57 @@ def validate(request: HttpRequest, ps_id: int) -> HttpResponse:
     else:
         level = form.cleaned_data["level"] if form.cleaned_data["action"] == "adjust" else None
         try:
-            validate_rating(actor=request.user, person_skill=ps, level=level,
-                            note=form.cleaned_data["note"])
+            validate_rating(
+                actor=request.user, person_skill=ps, level=level, note=form.cleaned_data["note"]
+            )
         except ServiceError as exc:
             error = exc.message
     if request.htmx:
         if error:
             scales, _default = scale_levels_by_category()
-            row = {"ps": ps, "required": _required_levels([ps]).get((ps.person.role_id, ps.skill_id))}
+            row = {
+                "ps": ps,
+                "required": _required_levels([ps]).get((ps.person.role_id, ps.skill_id)),
+            }
             # 200 so htmx swaps the row with its error message in place.
-            return render(request, "people/validation.html#queue-row",
-                          {"error": error, "row": row, "scales": scales})
+            return render(
+                request,
+                "people/validation.html#queue-row",
+                {"error": error, "row": row, "scales": scales},
+            )
         ps.refresh_from_db()
         return render(request, "people/validation.html#row-done", {"ps": ps})
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, _("%(skill)s of %(name)s validated.")
-                         % {"skill": ps.skill.name, "name": ps.person.full_name})
+        messages.success(
+            request,
+            _("%(skill)s of %(name)s validated.")
+            % {"skill": ps.skill.name, "name": ps.person.full_name},
+        )
     return redirect("people:validation")
 
 
 @login_required
-def matrix(request: HttpRequest) -> HttpResponse:
+def matrix(request: AuthedHttpRequest) -> HttpResponse:
     _require_manager(request)
     form = MatrixFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     team_id = params["team"].pk if params.get("team") else None
-    if team_id is None and request.user.access_level == AccessLevel.ADMIN and "team" not in request.GET:
+    if (
+        team_id is None
+        and request.user.access_level == AccessLevel.ADMIN
+        and "team" not in request.GET
+    ):
         # An admin sees the whole organisation; start on one team so the page stays readable.
         team_id = Team.objects.order_by("name").values_list("pk", flat=True).first()
     m = team_matrix(
-        request.user, team_id=team_id,
-        category_id=params.get("category"), sort=params.get("sort") or "name",
-        q=params.get("q") or "", people_limit=MATRIX_PEOPLE_LIMIT,
+        request.user,
+        team_id=team_id,
+        category_id=params.get("category"),
+        sort=params.get("sort") or "name",
+        q=params.get("q") or "",
+        people_limit=MATRIX_PEOPLE_LIMIT,
     )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
@@ -273,10 +396,19 @@ def matrix(request: HttpRequest) -> HttpResponse:
     sort_params = request.GET.copy()
     for key in ("sort", "page", "format"):
         sort_params.pop(key, None)
-    return render(request, "people/matrix.html", {
-        "m": m, "form": form, "sort_skill": sort_skill,
-        "sort_query": sort_params.urlencode() + "&" if sort_params else "", "query": query_without_page(request),
-        "sort": params.get("sort") or "name", "category": params.get("category"),
-        "teams": Team.objects.all() if request.user.access_level == AccessLevel.ADMIN else None,
-        "team_id": team_id, "truncated": len(m.people) >= MATRIX_PEOPLE_LIMIT,
-    })
+    return render(
+        request,
+        "people/matrix.html",
+        {
+            "m": m,
+            "form": form,
+            "sort_skill": sort_skill,
+            "sort_query": sort_params.urlencode() + "&" if sort_params else "",
+            "query": query_without_page(request),
+            "sort": params.get("sort") or "name",
+            "category": params.get("category"),
+            "teams": Team.objects.all() if request.user.access_level == AccessLevel.ADMIN else None,
+            "team_id": team_id,
+            "truncated": len(m.people) >= MATRIX_PEOPLE_LIMIT,
+        },
+    )

@@ -39,11 +39,11 @@ class ProficiencyScale(models.Model):
 
     @classmethod
     def default(cls) -> ProficiencyScale:
-        scale = cls.objects.filter(is_default=True).first()
+        scale: ProficiencyScale | None = cls.objects.filter(is_default=True).first()
         if scale is None:
             from seedbed.skills.services import ensure_default_scale
 
-            scale = ensure_default_scale()
+            return ensure_default_scale()
         return scale
 
     def level_bounds(self) -> tuple[int, int]:
@@ -75,11 +75,18 @@ class SkillCategory(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent category"),
     )
     scale = models.ForeignKey(
-        ProficiencyScale, null=True, blank=True, on_delete=models.PROTECT,
+        ProficiencyScale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         verbose_name=_("own proficiency scale"),
     )
     description = models.TextField(_("description"), blank=True)
@@ -128,7 +135,11 @@ class Skill(models.Model):
         _("criticality"), max_length=10, choices=Criticality.choices, default=Criticality.MEDIUM
     )
     external_id = models.CharField(
-        _("external id"), max_length=300, null=True, blank=True, unique=True,
+        _("external id"),
+        max_length=300,
+        null=True,
+        blank=True,
+        unique=True,
         help_text=_("For example an ESCO concept URI."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -144,15 +155,15 @@ class Skill(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def build_search_text(self) -> str:
-        return "\n".join([self.name, *self.aliases]).lower()
-
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # Derived column, not logic: kept in step with name/aliases wherever a skill is saved.
         self.search_text = self.build_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return "\n".join([self.name, *self.aliases]).lower()
 
 
 class Source(models.TextChoices):
@@ -175,22 +186,28 @@ class Assertion(models.Model):
     """One piece of skill evidence: who holds which skill at which level, by which source, said by
     whom and when. Append-only: corrections are new assertions."""
 
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="assertions"
-    )
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="assertions")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="assertions")
     level = models.PositiveSmallIntegerField(_("level"))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("rated by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("rated by"),
     )
     note = models.TextField(_("note"), blank=True, max_length=2000)
     evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
     review_by = models.DateField(_("review by"), null=True, blank=True)
     validates = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="validations",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="validations",
         help_text="The self-rating this manager assertion accepted or adjusted.",
     )
 

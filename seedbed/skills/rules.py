@@ -66,7 +66,9 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
         key = (TIERS[ev.source], ev.at, ev.id)
         if best is None or key > (TIERS[best.source], best.at, best.id):
             best = ev
-        if ev.source == "self" and (latest_self is None or (ev.at, ev.id) > (latest_self.at, latest_self.id)):
+        if ev.source == "self" and (
+            latest_self is None or (ev.at, ev.id) > (latest_self.at, latest_self.id)
+        ):
             latest_self = ev
         if ev.source == "manager" and (
             latest_manager is None or (ev.at, ev.id) > (latest_manager.at, latest_manager.id)
@@ -75,7 +77,8 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
     if best is None:
         return None
     pending = latest_self is not None and (
-        latest_manager is None or (latest_self.at, latest_self.id) > (latest_manager.at, latest_manager.id)
+        latest_manager is None
+        or (latest_self.at, latest_self.id) > (latest_manager.at, latest_manager.id)
     )
     return Current(
         level=best.level,

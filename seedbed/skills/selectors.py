@@ -5,63 +5,111 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from seedbed.frameworks.models import RoleRequirement
-from seedbed.skills.models import PersonSkill, ProficiencyScale, ScaleLevel, SkillCategory, SkillInterest
+from seedbed.skills.models import (
+    PersonSkill,
+    ProficiencyScale,
+    ScaleLevel,
+    SkillCategory,
+    SkillInterest,
+)
 
 if TYPE_CHECKING:
     from seedbed.people.models import Person
 
 
-def scale_levels_by_category() -> tuple[dict[int | None, list[tuple[int, str, str]]], Any]:
-    """{category id: [(value, name, descriptor), ...]} using each category's effective scale
-    (own, nearest ancestor's, or the default; key None is the default). Three queries."""
-    default = ProficiencyScale.default()
-    by_scale: dict[int, list[tuple[int, str, str]]] = {}
-    for scale_id, value, name, desc in ScaleLevel.objects.order_by("value").values_list(
-        "scale_id", "value", "name", "descriptor"
-    ):
-        by_scale.setdefault(scale_id, []).append((value, name, desc))
-    cats = {c: (p, s) for c, p, s in SkillCategory.objects.values_list("id", "parent_id", "scale_id")}
-    result: dict[int | None, list[tuple[int, str, str]]] = {None: by_scale.get(default.pk, [])}
+def effective_scale_by_category(default_id: int) -> dict[int, int]:
+    """Map category id -> id of the scale it uses: its own, else the nearest ancestor's, else
+    ``default_id``. One query; a corrupt cycle in the tree stops the walk."""
+    cats = {
+        c: (p, s) for c, p, s in SkillCategory.objects.values_list("id", "parent_id", "scale_id")
+    }
+    result: dict[int, int] = {}
     for cid in cats:
         node: int | None = cid
         seen: set[int] = set()
-        scale_id = default.pk
-        while node is not None and node not in seen:
+        scale_id = default_id
+        while node is not None and node not in seen and node in cats:
             seen.add(node)
             parent, own = cats[node]
             if own is not None:
                 scale_id = own
                 break
             node = parent
-        result[cid] = by_scale.get(scale_id, result[None])
+        result[cid] = scale_id
+    return result
+
+
+def scale_levels_by_category() -> tuple[
+    dict[int | None, list[tuple[int, str, str]]], ProficiencyScale
+]:
+    """{category id: [(value, name, descriptor), ...]} using each category's effective scale
+    (key None is the default scale). Three queries."""
+    default = ProficiencyScale.default()
+    by_scale: dict[int, list[tuple[int, str, str]]] = {}
+    for scale_id, value, name, desc in ScaleLevel.objects.order_by("value").values_list(
+        "scale_id", "value", "name", "descriptor"
+    ):
+        by_scale.setdefault(scale_id, []).append((value, name, desc))
+    default_levels = by_scale.get(default.pk, [])
+    result: dict[int | None, list[tuple[int, str, str]]] = {None: default_levels}
+    for cid, scale_id in effective_scale_by_category(default.pk).items():
+        result[cid] = by_scale.get(scale_id, default_levels)
     return result, default
 
 
 def skill_sheet(person: Person) -> dict[str, Any]:
     """A person's skills: their role's requirements beside their levels, then everything else
     they hold, with interest. A fixed number of queries."""
-    reqs = list(
-        RoleRequirement.objects.filter(role_id=person.role_id).select_related("skill__category")
-        .order_by("-importance", "skill__name")
-    ) if person.role_id else []
-    held = {ps.skill_id: ps for ps in PersonSkill.objects.filter(person=person)
-            .select_related("skill__category").order_by("skill__name")}
-    interests = dict(SkillInterest.objects.filter(person=person).values_list("skill_id", "interest"))
+    reqs = (
+        list(
+            RoleRequirement.objects.filter(role_id=person.role_id)
+            .select_related("skill__category")
+            .order_by("-importance", "skill__name")
+        )
+        if person.role_id
+        else []
+    )
+    held = {
+        ps.skill_id: ps
+        for ps in PersonSkill.objects.filter(person=person)
+        .select_related("skill__category")
+        .order_by("skill__name")
+    }
+    interests = dict(
+        SkillInterest.objects.filter(person=person).values_list("skill_id", "interest")
+    )
     required_rows = []
     for req in reqs:
         ps = held.get(req.skill_id)
         level = ps.level if ps else None
-        required_rows.append({
-            "skill": req.skill, "required": req.required_level, "importance": req.get_importance_display(),
-            "ps": ps, "level": level, "below": (level or 0) < req.required_level,
-            "interest": interests.get(req.skill_id, ""),
-        })
+        required_rows.append(
+            {
+                "skill": req.skill,
+                "required": req.required_level,
+                "importance": req.get_importance_display(),
+                "ps": ps,
+                "level": level,
+                "below": (level or 0) < req.required_level,
+                "interest": interests.get(req.skill_id, ""),
+            }
+        )
     required_ids = {r.skill_id for r in reqs}
     other_rows = [
-        {"skill": ps.skill, "required": None, "ps": ps, "level": ps.level, "below": False,
-         "interest": interests.get(ps.skill_id, "")}
-        for sid, ps in held.items() if sid not in required_ids
+        {
+            "skill": ps.skill,
+            "required": None,
+            "ps": ps,
+            "level": ps.level,
+            "below": False,
+            "interest": interests.get(ps.skill_id, ""),
+        }
+        for sid, ps in held.items()
+        if sid not in required_ids
     ]
     met = sum(1 for r in required_rows if not r["below"])
-    return {"required_rows": required_rows, "other_rows": other_rows,
-            "met": met, "required_count": len(required_rows)}
+    return {
+        "required_rows": required_rows,
+        "other_rows": other_rows,
+        "met": met,
+        "required_count": len(required_rows),
+    }

@@ -42,8 +42,16 @@ DEFAULT_LEVELS = [
     (1, "Novice", "Knows the basic concepts; needs close guidance and step-by-step instructions."),
     (2, "Advanced beginner", "Handles simple, familiar tasks; needs help with anything unusual."),
     (3, "Competent", "Works independently on routine tasks and plans their own work."),
-    (4, "Proficient", "Handles complex and unusual situations; sees the whole picture; coaches others."),
-    (5, "Expert", "Recognised authority; shapes how the organisation does this; teaches and innovates."),
+    (
+        4,
+        "Proficient",
+        "Handles complex and unusual situations; sees the whole picture; coaches others.",
+    ),
+    (
+        5,
+        "Expert",
+        "Recognised authority; shapes how the organisation does this; teaches and innovates.",
+    ),
 ]
 
 
@@ -54,8 +62,8 @@ def ensure_default_scale() -> ProficiencyScale:
     if scale is not None:
         return scale
     scale, _created = ProficiencyScale.objects.get_or_create(
-        name="Default (0–5)", defaults={"is_default": True,
-                                        "description": "Dreyfus-style levels from none to expert."},
+        name="Default (0–5)",
+        defaults={"is_default": True, "description": "Dreyfus-style levels from none to expert."},
     )
     ScaleLevel.objects.bulk_create(
         [ScaleLevel(scale=scale, value=v, name=n, descriptor=d) for v, n, d in DEFAULT_LEVELS],
@@ -66,31 +74,22 @@ def ensure_default_scale() -> ProficiencyScale:
 
 # --- scales ------------------------------------------------------------------------------
 
+
 def level_bounds_by_category() -> dict[int | None, tuple[int, int]]:
     """Map category id -> (lowest, highest) level of the scale that category uses (its own,
     else the nearest ancestor's, else the default). Key None gives the default's bounds.
-    Two queries whatever the size of the taxonomy."""
+    Three queries whatever the size of the taxonomy."""
+    from seedbed.skills.selectors import effective_scale_by_category
+
     default = ProficiencyScale.default()
     bounds: dict[int, tuple[int, int]] = {}
     for scale_id, value in ScaleLevel.objects.values_list("scale_id", "value"):
         lo, hi = bounds.get(scale_id, (value, value))
         bounds[scale_id] = (min(lo, value), max(hi, value))
-    cats = {cid: (parent, scale) for cid, parent, scale in
-            SkillCategory.objects.values_list("id", "parent_id", "scale_id")}
     default_bounds = bounds.get(default.pk, (0, 5))
     result: dict[int | None, tuple[int, int]] = {None: default_bounds}
-    for cid in cats:
-        node: int | None = cid
-        seen: set[int] = set()
-        scale_id = None
-        while node is not None and node not in seen:
-            seen.add(node)
-            parent, own = cats[node]
-            if own is not None:
-                scale_id = own
-                break
-            node = parent
-        result[cid] = bounds.get(scale_id, default_bounds) if scale_id else default_bounds
+    for cid, scale_id in effective_scale_by_category(default.pk).items():
+        result[cid] = bounds.get(scale_id, default_bounds)
     return result
 
 
@@ -105,7 +104,9 @@ def scale_for_category(category: SkillCategory | None) -> ProficiencyScale:
     return ProficiencyScale.default()
 
 
-def check_level(skill: Skill, level: int, *, bounds: dict[int | None, tuple[int, int]] | None = None) -> None:
+def check_level(
+    skill: Skill, level: int, *, bounds: dict[int | None, tuple[int, int]] | None = None
+) -> None:
     lo, hi = (bounds or level_bounds_by_category()).get(skill.category_id, (0, 5))
     if not isinstance(level, int) or isinstance(level, bool) or not lo <= level <= hi:
         raise ServiceError(
@@ -116,6 +117,7 @@ def check_level(skill: Skill, level: int, *, bounds: dict[int | None, tuple[int,
 
 
 # --- who may say what --------------------------------------------------------------------
+
 
 def check_may_assert(user: User, person: Person, source: str) -> None:
     """Raise NotAllowed unless ``user`` may record evidence of ``source`` about ``person``.
@@ -149,6 +151,7 @@ def check_may_assert(user: User, person: Person, source: str) -> None:
 
 # --- recording evidence ------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class NewAssertion:
     person_id: int
@@ -163,30 +166,53 @@ class NewAssertion:
 
 @transaction.atomic
 def record_assertion(
-    *, actor: User, person: Person, skill: Skill, level: int, source: str, note: str = "",
-    evidence_url: str = "", review_by: date | None = None, validates: Assertion | None = None,
+    *,
+    actor: User,
+    person: Person,
+    skill: Skill,
+    level: int,
+    source: str,
+    note: str = "",
+    evidence_url: str = "",
+    review_by: date | None = None,
+    validates: Assertion | None = None,
 ) -> Assertion:
     """Append one assertion after checking permission and scale, and refresh the current level."""
     check_may_assert(actor, person, source)
     if not skill.is_active:
         raise ServiceError(_("%(skill)s is archived.") % {"skill": skill.name}, field="skill")
     if not person.is_active:
-        raise ServiceError(_("%(name)s has left; their skills can no longer be rated.")
-                           % {"name": person.full_name}, field="person")
+        raise ServiceError(
+            _("%(name)s has left; their skills can no longer be rated.")
+            % {"name": person.full_name},
+            field="person",
+        )
     check_level(skill, level)
     assertion = Assertion.objects.create(
-        person=person, skill=skill, level=level, source=source, rater=actor,
-        note=note.strip(), evidence_url=evidence_url.strip(), review_by=review_by,
+        person=person,
+        skill=skill,
+        level=level,
+        source=source,
+        rater=actor,
+        note=note.strip(),
+        evidence_url=evidence_url.strip(),
+        review_by=review_by,
         validates=validates,
     )
     refresh_current_levels([(person.pk, skill.pk)])
-    audit(actor=actor, action=f"assertion.{source}", obj=assertion,
-          summary=f"{person.full_name}: {skill.name} = {level} ({source})")
+    audit(
+        actor=actor,
+        action=f"assertion.{source}",
+        obj=assertion,
+        summary=f"{person.full_name}: {skill.name} = {level} ({source})",
+    )
     return assertion
 
 
 @transaction.atomic
-def record_assertions_bulk(*, actor: User | None, rows: Sequence[NewAssertion], summary: str) -> int:
+def record_assertions_bulk(
+    *, actor: User | None, rows: Sequence[NewAssertion], summary: str
+) -> int:
     """Append many assertions at once (imports, demo data) and refresh the affected current
     levels. Callers validate rows first; this trusts persons, skills and levels."""
     if not rows:
@@ -195,9 +221,15 @@ def record_assertions_bulk(*, actor: User | None, rows: Sequence[NewAssertion], 
     Assertion.objects.bulk_create(
         [
             Assertion(
-                person_id=r.person_id, skill_id=r.skill_id, level=r.level, source=r.source,
-                rater=actor, note=r.note, evidence_url=r.evidence_url,
-                created_at=r.at or now, review_by=r.review_by,
+                person_id=r.person_id,
+                skill_id=r.skill_id,
+                level=r.level,
+                source=r.source,
+                rater=actor,
+                note=r.note,
+                evidence_url=r.evidence_url,
+                created_at=r.at or now,
+                review_by=r.review_by,
             )
             for r in rows
         ],
@@ -219,7 +251,7 @@ def refresh_current_levels(pairs: Iterable[tuple[int, int]]) -> None:
     evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
     person_ids = list(by_person)
     for start in range(0, len(person_ids), 500):
-        chunk = person_ids[start:start + 500]
+        chunk = person_ids[start : start + 500]
         rows = Assertion.objects.filter(person_id__in=chunk).values_list(
             "id", "person_id", "skill_id", "level", "source", "created_at"
         )
@@ -232,16 +264,35 @@ def refresh_current_levels(pairs: Iterable[tuple[int, int]]) -> None:
         cur = current_level(evs)
         if cur is None:
             continue
-        upserts.append(PersonSkill(
-            person_id=pid, skill_id=sid, level=cur.level, source=cur.source,
-            assessed_at=cur.at, self_level=cur.self_level, self_assessed_at=cur.self_at,
-            pending_validation=cur.pending_validation,
-            pending_assertion_id=cur.pending_assertion_id, updated_at=now,
-        ))
+        upserts.append(
+            PersonSkill(
+                person_id=pid,
+                skill_id=sid,
+                level=cur.level,
+                source=cur.source,
+                assessed_at=cur.at,
+                self_level=cur.self_level,
+                self_assessed_at=cur.self_at,
+                pending_validation=cur.pending_validation,
+                pending_assertion_id=cur.pending_assertion_id,
+                updated_at=now,
+            )
+        )
     PersonSkill.objects.bulk_create(
-        upserts, batch_size=2000, update_conflicts=True, unique_fields=["person", "skill"],
-        update_fields=["level", "source", "assessed_at", "self_level", "self_assessed_at",
-                       "pending_validation", "pending_assertion", "updated_at"],
+        upserts,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["person", "skill"],
+        update_fields=[
+            "level",
+            "source",
+            "assessed_at",
+            "self_level",
+            "self_assessed_at",
+            "pending_validation",
+            "pending_assertion",
+            "updated_at",
+        ],
     )
     gone = wanted - set(evidence)
     for pid, sid in gone:  # only after an erasure: no evidence left, no current level
@@ -250,22 +301,38 @@ def refresh_current_levels(pairs: Iterable[tuple[int, int]]) -> None:
 
 @transaction.atomic
 def validate_rating(
-    *, actor: User, person_skill: PersonSkill, level: int | None = None, note: str = "",
+    *,
+    actor: User,
+    person_skill: PersonSkill,
+    level: int | None = None,
+    note: str = "",
 ) -> Assertion:
     """Accept a pending self-rating (``level`` None or equal) or adjust it to ``level``, which
     then needs a note saying why. Records a manager assertion that points at the self-rating."""
-    ps = PersonSkill.objects.select_for_update().select_related("person", "skill").get(pk=person_skill.pk)
+    ps = (
+        PersonSkill.objects.select_for_update()
+        .select_related("person", "skill")
+        .get(pk=person_skill.pk)
+    )
     if not ps.pending_validation or ps.pending_assertion_id is None:
         raise ServiceError(_("This rating has already been validated."), field="level")
     self_level = ps.self_level if ps.self_level is not None else ps.level
     final = self_level if level is None else level
     if final != self_level and not note.strip():
-        raise ServiceError(_("Say why you adjust the level, so %(name)s can learn from it.")
-                           % {"name": ps.person.full_name}, field="note")
+        raise ServiceError(
+            _("Say why you adjust the level, so %(name)s can learn from it.")
+            % {"name": ps.person.full_name},
+            field="note",
+        )
     pending = Assertion.objects.get(pk=ps.pending_assertion_id)
     return record_assertion(
-        actor=actor, person=ps.person, skill=ps.skill, level=final, source=Source.MANAGER,
-        note=note, validates=pending,
+        actor=actor,
+        person=ps.person,
+        skill=ps.skill,
+        level=final,
+        source=Source.MANAGER,
+        note=note,
+        validates=pending,
     )
 
 
@@ -276,12 +343,15 @@ def set_interest(*, actor: User, person: Person, skill: Skill, interest: str) ->
     if interest not in Interest.values:
         raise ServiceError(_("Choose one of: not interested, happy to, keen."), field="interest")
     obj, _created = SkillInterest.objects.update_or_create(
-        person=person, skill=skill, defaults={"interest": interest, "updated_at": timezone.now()},
+        person=person,
+        skill=skill,
+        defaults={"interest": interest, "updated_at": timezone.now()},
     )
     return obj
 
 
 # --- taxonomy ----------------------------------------------------------------------------
+
 
 def normalise_aliases(raw: Iterable[str] | str) -> list[str]:
     items = raw.replace(";", "\n").replace(",", "\n").splitlines() if isinstance(raw, str) else raw
@@ -313,7 +383,9 @@ def save_skill(*, actor: User, skill: Skill | None = None, data: dict[str, Any])
     if skill is not None:
         clash = clash.exclude(pk=skill.pk)
     if clash.exists():
-        raise ServiceError(_("A skill named %(name)s already exists.") % {"name": name}, field="name")
+        raise ServiceError(
+            _("A skill named %(name)s already exists.") % {"name": name}, field="name"
+        )
     ext = data.get("external_id")
     if ext == "":
         data["external_id"] = None
@@ -322,24 +394,35 @@ def save_skill(*, actor: User, skill: Skill | None = None, data: dict[str, Any])
         if skill is not None:
             ext_clash = ext_clash.exclude(pk=skill.pk)
         if ext_clash.exists():
-            raise ServiceError(_("Another skill already has the external id %(ext)s.")
-                               % {"ext": ext}, field="external_id")
+            raise ServiceError(
+                _("Another skill already has the external id %(ext)s.") % {"ext": ext},
+                field="external_id",
+            )
     if skill is None:
         skill = Skill.objects.create(**data)
-        audit(actor=actor, action="skill.create", obj=skill, summary=f"Skill '{skill.name}' created")
+        audit(
+            actor=actor, action="skill.create", obj=skill, summary=f"Skill '{skill.name}' created"
+        )
         return skill
     changes = diff_fields(skill, data)
     for field, value in data.items():
         setattr(skill, field, value)
     skill.save()
     if changes:
-        audit(actor=actor, action="skill.update", obj=skill, summary=f"Skill '{skill.name}' changed",
-              changes=changes)
+        audit(
+            actor=actor,
+            action="skill.update",
+            obj=skill,
+            summary=f"Skill '{skill.name}' changed",
+            changes=changes,
+        )
     return skill
 
 
 @transaction.atomic
-def save_category(*, actor: User, category: SkillCategory | None = None, data: dict[str, Any]) -> SkillCategory:
+def save_category(
+    *, actor: User, category: SkillCategory | None = None, data: dict[str, Any]
+) -> SkillCategory:
     _check_admin(actor)
     name = " ".join(str(data.get("name", "")).split())
     if not name:
@@ -356,25 +439,40 @@ def save_category(*, actor: User, category: SkillCategory | None = None, data: d
     if category is not None:
         clash = clash.exclude(pk=category.pk)
     if clash.exists():
-        raise ServiceError(_("This parent already has a category named %(name)s.") % {"name": name},
-                           field="name")
+        raise ServiceError(
+            _("This parent already has a category named %(name)s.") % {"name": name}, field="name"
+        )
     if category is None:
         category = SkillCategory.objects.create(**data)
-        audit(actor=actor, action="category.create", obj=category, summary=f"Category '{name}' created")
+        audit(
+            actor=actor,
+            action="category.create",
+            obj=category,
+            summary=f"Category '{name}' created",
+        )
         return category
     changes = diff_fields(category, data)
     for field, value in data.items():
         setattr(category, field, value)
     category.save()
     if changes:
-        audit(actor=actor, action="category.update", obj=category,
-              summary=f"Category '{name}' changed", changes=changes)
+        audit(
+            actor=actor,
+            action="category.update",
+            obj=category,
+            summary=f"Category '{name}' changed",
+            changes=changes,
+        )
     return category
 
 
 @transaction.atomic
 def save_scale(
-    *, actor: User, scale: ProficiencyScale | None = None, name: str, description: str = "",
+    *,
+    actor: User,
+    scale: ProficiencyScale | None = None,
+    name: str,
+    description: str = "",
     levels: Sequence[tuple[int, str, str]],
 ) -> ProficiencyScale:
     """Create or replace a scale's levels. Levels must be consecutive whole numbers; a level
@@ -385,27 +483,40 @@ def save_scale(
         raise ServiceError(_("A scale needs a name."), field="name")
     values = sorted(v for v, _n, _d in levels)
     if len(values) < 2 or values != list(range(values[0], values[0] + len(values))):
-        raise ServiceError(_("A scale needs at least two consecutive levels (e.g. 0–5)."), field="levels")
+        raise ServiceError(
+            _("A scale needs at least two consecutive levels (e.g. 0–5)."), field="levels"
+        )
     if any(not n.strip() for _v, n, _d in levels):
         raise ServiceError(_("Every level needs a name."), field="levels")
     clash = ProficiencyScale.objects.filter(name__iexact=name)
     if scale is not None:
         clash = clash.exclude(pk=scale.pk)
     if clash.exists():
-        raise ServiceError(_("A scale named %(name)s already exists.") % {"name": name}, field="name")
+        raise ServiceError(
+            _("A scale named %(name)s already exists.") % {"name": name}, field="name"
+        )
     if scale is None:
         scale = ProficiencyScale.objects.create(name=name, description=description)
     else:
         scale.name, scale.description = name, description
         scale.save(update_fields=["name", "description"])
-        used_max = (PersonSkill.objects.filter(skill__category__scale=scale)
-                    .order_by("-level").values_list("level", flat=True).first())
+        used_max = (
+            PersonSkill.objects.filter(skill__category__scale=scale)
+            .order_by("-level")
+            .values_list("level", flat=True)
+            .first()
+        )
         if used_max is not None and used_max > values[-1]:
-            raise ServiceError(_("Ratings up to level %(n)s use this scale; keep that level.")
-                               % {"n": used_max}, field="levels")
+            raise ServiceError(
+                _("Ratings up to level %(n)s use this scale; keep that level.") % {"n": used_max},
+                field="levels",
+            )
         scale.levels.all().delete()
     ScaleLevel.objects.bulk_create(
-        [ScaleLevel(scale=scale, value=v, name=n.strip(), descriptor=d.strip()) for v, n, d in levels]
+        [
+            ScaleLevel(scale=scale, value=v, name=n.strip(), descriptor=d.strip())
+            for v, n, d in levels
+        ]
     )
     audit(actor=actor, action="scale.save", obj=scale, summary=f"Scale '{name}' saved")
     return scale

@@ -12,7 +12,9 @@ register = template.Library()
 
 
 @register.filter
-def levels_for(scales: dict[Any, list[tuple[int, str, str]]], skill: Any) -> list[tuple[int, str, str]]:
+def levels_for(
+    scales: dict[Any, list[tuple[int, str, str]]], skill: Any
+) -> list[tuple[int, str, str]]:
     """The (value, name, descriptor) levels of the scale ``skill`` uses."""
     return scales.get(getattr(skill, "category_id", None), scales.get(None, []))
 
@@ -28,4 +30,9 @@ def level(value: int | None, title: str = "") -> str:
     if value is None:
         return format_html('<span class="lvl lvl-none" title="{}">–</span>', _("no rating"))
     cls = f"lvl-{max(0, min(int(value), 5))}"
-    return format_html('<span class="lvl {}" title="{}">{}</span>', cls, title or _("level %(n)s") % {"n": value}, value)
+    return format_html(
+        '<span class="lvl {}" title="{}">{}</span>',
+        cls,
+        title or _("level %(n)s") % {"n": value},
+        value,
+    )
