@@ -37,16 +37,16 @@ def _cell(lvl: int, req: int, pending: bool, below: bool, lang: str | None) -> s
     if lvl != NONE:
         html = f'<span class="lvl lvl-{min(lvl, 5)}">{lvl}</span>'
     else:
-        html = f'<span class="lvl lvl-none">·<span class="visually-hidden">{escape(sr_text['none'])}</span></span>'
+        html = f'<span class="lvl lvl-none">·<span class="visually-hidden">{escape(sr_text["none"])}</span></span>'
     if req != NONE:
         html += (
-            f'<small class="req"><span class="visually-hidden">{escape(sr_text['req'])} </span>'
+            f'<small class="req"><span class="visually-hidden">{escape(sr_text["req"])} </span>'
             f"≥{req}</small>"
         )
     if below:
-        html += f'<span class="visually-hidden">{escape(sr_text['below'])}</span>'
+        html += f'<span class="visually-hidden">{escape(sr_text["below"])}</span>'
     if pending:
-        html += f'<span class="visually-hidden">{escape(sr_text['pending'])}</span>'
+        html += f'<span class="visually-hidden">{escape(sr_text["pending"])}</span>'
     classes = " ".join(c for c, on in (("below", below), ("pend", pending)) if on)
     return f'<td class="{classes}">{html}</td>' if classes else f"<td>{html}</td>"
 
