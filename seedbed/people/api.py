@@ -131,6 +131,21 @@ def deactivate_person(
     return get_person(request, person_id)
 
 
+@router.get("/people/{person_id}/personal-data", response={200: dict[str, Any], **ERRORS})
+def personal_data(request: AuthedRequest, person_id: Path[Id]) -> dict[str, Any]:
+    """Everything Seedbed holds about a person (data-subject access request): profile, every
+    assertion, current levels, interests and audit entries. Admins, or the person themselves."""
+    return services.personal_data_export(actor=request.user, person=get_person(request, person_id))
+
+
+@router.post("/people/{person_id}/erase", response={200: PersonOut, **ERRORS})
+def erase_person(request: AuthedRequest, person_id: Path[Id]) -> Person:
+    """Personal-data erasure (admins): anonymise the person and remove notes, links, interests
+    and their login; levels stay as anonymous figures."""
+    services.erase_person(actor=request.user, person=get_person(request, person_id))
+    return get_person(request, person_id)
+
+
 # --- teams -------------------------------------------------------------------------------
 
 

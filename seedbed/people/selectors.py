@@ -157,5 +157,7 @@ def matrix_table(m: Matrix) -> tuple[list[str], list[list[Any]]]:
     rows = []
     for i, p in enumerate(m.people):
         levels = [(int(v) if v != NONE else None) for v in m.levels[i].tolist()]
-        rows.append([p["email"], p["full_name"], p["team__name"] or "", p["role__name"] or "", *levels])
+        rows.append(
+            [p["email"], p["full_name"], p["team__name"] or "", p["role__name"] or "", *levels]
+        )
     return headers, rows

@@ -159,6 +159,86 @@ def erase_person(*, actor: User, person: Person) -> Person:
     return person
 
 
+def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
+    """Everything Seedbed holds about ``person`` (a data-subject access request): profile,
+    every assertion about them, current levels, interests and the audit entries about them.
+    Admins may export anyone, everyone else only themselves; each export is audited."""
+    from seedbed.accounts.models import AuditLog
+    from seedbed.skills.models import Assertion, PersonSkill, SkillInterest
+
+    if not (
+        actor.is_active and (actor.access_level == AccessLevel.ADMIN or person.user_id == actor.pk)
+    ):
+        raise NotAllowed(_("Only admins or the person themselves can export personal data."))
+    profile = {
+        "id": person.pk,
+        "name": person.full_name,
+        "email": person.email,
+        "role": str(person.role or ""),
+        "team": str(person.team or ""),
+        "manager": person.manager.full_name if person.manager else None,
+        "location": person.location,
+        "timezone": person.timezone,
+        "languages": person.languages,
+        "start_date": person.start_date.isoformat() if person.start_date else None,
+        "active": person.is_active,
+        "left_on": person.left_on.isoformat() if person.left_on else None,
+    }
+    assertions = [
+        {
+            "skill": a.skill.name,
+            "level": a.level,
+            "source": a.source,
+            "rated_by": str(a.rater) if a.rater else None,
+            "note": a.note,
+            "evidence_url": a.evidence_url,
+            "recorded_at": a.created_at.isoformat(),
+            "review_by": a.review_by.isoformat() if a.review_by else None,
+        }
+        for a in Assertion.objects.filter(person=person)
+        .select_related("skill", "rater")
+        .order_by("created_at")
+    ]
+    current = [
+        {
+            "skill": ps.skill.name,
+            "level": ps.level,
+            "source": ps.source,
+            "assessed_at": ps.assessed_at.isoformat(),
+            "pending_validation": ps.pending_validation,
+        }
+        for ps in PersonSkill.objects.filter(person=person)
+        .select_related("skill")
+        .order_by("skill__name")
+    ]
+    interests = [
+        {"skill": i.skill.name, "interest": i.interest, "updated_at": i.updated_at.isoformat()}
+        for i in SkillInterest.objects.filter(person=person)
+        .select_related("skill")
+        .order_by("skill__name")
+    ]
+    audit_entries = [
+        {"at": e.at.isoformat(), "action": e.action, "summary": e.summary}
+        for e in AuditLog.objects.filter(object_type="Person", object_id=str(person.pk)).order_by(
+            "at"
+        )
+    ]
+    audit(
+        actor=actor,
+        action="person.export",
+        obj=person,
+        summary=f"Personal data of {person.full_name} exported",
+    )
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "person": profile,
+        "assertions": assertions,
+        "current_levels": current,
+        "interests": interests,
+        "audit": audit_entries,
+    }
+
+
 @transaction.atomic
 def save_team(*, actor: User, team: Team | None = None, data: dict[str, Any]) -> Team:
     _check_admin(actor)

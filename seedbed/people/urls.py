@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.person_edit, name="create"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<int:person_id>/personal-data.json", views.personal_data, name="personal_data"),
     path("<int:person_id>/<str:action>/", views.person_action, name="action"),
     path("<int:person_id>/skills/<int:skill_id>/", views.skill_history, name="skill_history"),
     path("validation/", views.validation_queue, name="validation"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -126,6 +126,8 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "can_see_levels": can_see_levels,
         "reports": person.reports.filter(is_active=True).order_by("full_name"),
         "can_edit": request.user.access_level == AccessLevel.ADMIN,
+        "can_export": request.user.access_level == AccessLevel.ADMIN
+        or person.user_id == request.user.pk,
         "access_form": AccessForm(
             person=person,
             initial={"access_level": person.user.access_level if person.user else "employee"},
@@ -226,6 +228,19 @@ def person_action(request: AuthedHttpRequest, person_id: int, action: str) -> Ht
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("people:detail", person.pk)
+
+
+@login_required
+def personal_data(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """Download everything held about a person as JSON (admins, or the person themselves)."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=person_id)
+    try:
+        data = services.personal_data_export(actor=request.user, person=person)
+    except ServiceError as exc:
+        raise PermissionDenied(exc.message) from exc
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+    return response
 
 
 @login_required

@@ -30,6 +30,8 @@ from seedbed.skills.schemas import (
     AssertionIn,
     AssertionOut,
     CategoryOut,
+    InterestIn,
+    InterestOut,
     PersonSkillOut,
     QueueItemOut,
     ScaleOut,
@@ -205,6 +207,17 @@ def skill_history(
     person = _levels_person(request, person_id)
     skill = get_skill(skill_id)
     return _assertions(request).filter(person=person, skill=skill).order_by("-created_at", "-id")
+
+
+@router.put("/people/{person_id}/skills/{skill_id}/interest", response={200: InterestOut, **ERRORS})
+def set_interest(
+    request: AuthedRequest, person_id: Path[Id], skill_id: Path[Id], payload: InterestIn
+) -> SkillInterest:
+    """Say how keen you are to grow a skill (only for yourself)."""
+    person = _levels_person(request, person_id)
+    return services.set_interest(
+        actor=request.user, person=person, skill=get_skill(skill_id), interest=payload.interest
+    )
 
 
 # --- validation queue --------------------------------------------------------------------

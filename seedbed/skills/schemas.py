@@ -204,3 +204,13 @@ class ValidateIn(In):
         if self.action == "accept" and self.level is not None:
             raise ValueError("accept keeps the self-rated level; use adjust to set another")
         return self
+
+
+class InterestIn(In):
+    interest: Interest = Field(description="none, happy or keen.")
+
+
+class InterestOut(Schema):
+    skill_id: int
+    interest: Interest
+    updated_at: datetime
