@@ -138,6 +138,7 @@ LOGIN_FAILURE_WINDOW_SECONDS = env_int("SEEDBED_LOGIN_WINDOW_SECONDS", 900, mini
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["seedbed.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("SEEDBED_TIME_ZONE", "UTC")
