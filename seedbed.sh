@@ -8,16 +8,20 @@
 # Installing needs only python3 with pip: uv comes from PyPI and builds .venv from uv.lock.
 # SEEDBED_DATA_DIR (default ./var) says where the database, uploads and secret key live.
 set -euo pipefail
-cd "$(dirname "$0")"
+ROOT="$(cd "$(dirname "$0")" && pwd)"
 
 export UV_PYTHON_DOWNLOADS=never  # use the machine's Python 3.13 (see .python-version)
 
 install() {
-    if ! python3 -m uv --version >/dev/null 2>&1; then
-        echo "Installing uv…"
-        python3 -m pip install --quiet uv
-    fi
-    python3 -m uv sync --frozen --quiet
+    # In the project folder, where .python-version picks Python 3.13.
+    (
+        cd "$ROOT"
+        if ! python3 -m uv --version >/dev/null 2>&1; then
+            echo "Installing uv…"
+            python3 -m pip install --quiet uv
+        fi
+        python3 -m uv sync --frozen --quiet
+    )
 }
 
 ensure_chromium() {
@@ -31,14 +35,14 @@ ensure_chromium() {
 }
 
 run_pytest() {
-    # Most tests in two processes; the real-browser journeys after them, alone, so Chromium
-    # has the machine to itself. Exit code 5 there just means no browser test was selected.
-    .venv/bin/python -m pytest -n 2 -m "not browser" "$@" || return
-    local code=0
-    .venv/bin/python -m pytest -m browser "$@" || code=$?
-    if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then
-        return "$code"
-    fi
+    # The real-browser journeys first and alone, so Chromium has the machine to itself (exit
+    # code 5 there just means no browser test was selected); then the rest in two processes,
+    # whose summary closes the output.
+    local browser=0 rest=0
+    .venv/bin/python -m pytest -m browser "$@" || browser=$?
+    [ "$browser" -eq 5 ] && browser=0
+    .venv/bin/python -m pytest -n 2 -m "not browser" "$@" || rest=$?
+    [ "$browser" -eq 0 ] && [ "$rest" -eq 0 ]
 }
 
 run_tests() {
@@ -65,18 +69,21 @@ case "$command" in
     test)
         install
         ensure_chromium
+        cd "$ROOT"
         run_tests "$@"
         ;;
     pytest)  # the test suite alone (CI runs it again on PostgreSQL)
         install
         ensure_chromium
+        cd "$ROOT"
         run_pytest "$@"
         ;;
     help | -h | --help)
-        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,9p' "$ROOT/seedbed.sh" | sed 's/^# \{0,1\}//'
         ;;
     *)
         install
-        exec .venv/bin/seedbed "$command" "$@"
+        # From the caller's folder, so relative paths (files, SEEDBED_DATA_DIR) mean what they say.
+        exec "$ROOT/.venv/bin/seedbed" "$command" "$@"
         ;;
 esac
