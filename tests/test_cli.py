@@ -182,3 +182,18 @@ def test_worker_runs_queued_tasks(transactional_db: None, settings, tmp_path: Pa
     assert marker.read_text() == "done"
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
+
+
+def test_translations_are_compiled_only_when_a_catalogue_lacks_its_mo(
+    settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from seedbed.demo.serving import missing_translations
+
+    assert missing_translations() == []  # the committed catalogues come compiled
+    messages = tmp_path / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text('msgid ""\nmsgstr ""\n')
+    settings.LOCALE_PATHS = [tmp_path]
+    assert missing_translations() == [messages / "django.po"]
+    (messages / "django.mo").write_bytes(b"")
+    assert missing_translations() == []
