@@ -13,6 +13,21 @@ class Role(models.Model):
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=300,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("For example an ESCO occupation URI."),
+    )
+    next_roles = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="previous_roles",
+        verbose_name=_("next roles on the career path"),
+    )
 
     class Meta:
         ordering = ["name"]

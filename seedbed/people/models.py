@@ -133,6 +133,14 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("role"),
     )
+    target_role = models.ForeignKey(
+        "frameworks.Role",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="aspirants",
+        verbose_name=_("target role"),
+    )
     team = models.ForeignKey(
         Team,
         null=True,

@@ -142,6 +142,11 @@ class Skill(models.Model):
         unique=True,
         help_text=_("For example an ESCO concept URI."),
     )
+    requires_certification = models.BooleanField(
+        _("requires certification"),
+        default=False,
+        help_text=_("Regulated skills: practising needs a valid certificate."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
@@ -247,6 +252,9 @@ class PersonSkill(models.Model):
     self_level = models.PositiveSmallIntegerField(null=True, blank=True)
     self_assessed_at = models.DateTimeField(null=True, blank=True)
     pending_validation = models.BooleanField(default=False, db_index=True)
+    last_evidence_at = models.DateTimeField(
+        null=True, blank=True, help_text="Newest assertion of any source (staleness)."
+    )
     pending_assertion = models.ForeignKey(
         Assertion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

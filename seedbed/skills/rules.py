@@ -15,6 +15,10 @@ The current level is the level of the **newest assertion in the highest tier pre
 (ties on time broken by the later record). So a manager-validated level outranks a later
 self-rating until the manager validates again, and within a tier the newest wins.
 
+A level is **stale** when its newest evidence of any source (``last_at``) is older than the
+organisation's review interval: confirming a level (a new self-rating, then validation) makes
+it fresh again.
+
 A self-rating is **pending validation** when it is newer than the newest manager validation
 (or there is none); the manager's queue shows exactly those.
 """
@@ -51,6 +55,7 @@ class Current:
     self_level: int | None
     self_at: datetime | None
     pending_assertion_id: int | None
+    last_at: datetime
 
     @property
     def pending_validation(self) -> bool:
@@ -62,7 +67,10 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
     best: Evidence | None = None
     latest_self: Evidence | None = None
     latest_manager: Evidence | None = None
+    newest_at: datetime | None = None
     for ev in evidence:
+        if newest_at is None or ev.at > newest_at:
+            newest_at = ev.at
         key = (TIERS[ev.source], ev.at, ev.id)
         if best is None or key > (TIERS[best.source], best.at, best.id):
             best = ev
@@ -74,7 +82,7 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
             latest_manager is None or (ev.at, ev.id) > (latest_manager.at, latest_manager.id)
         ):
             latest_manager = ev
-    if best is None:
+    if best is None or newest_at is None:
         return None
     pending = latest_self is not None and (
         latest_manager is None
@@ -87,4 +95,5 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
         self_level=latest_self.level if latest_self else None,
         self_at=latest_self.at if latest_self else None,
         pending_assertion_id=latest_self.id if pending and latest_self else None,
+        last_at=newest_at,
     )

@@ -275,6 +275,7 @@ def refresh_current_levels(pairs: Iterable[tuple[int, int]]) -> None:
                 self_assessed_at=cur.self_at,
                 pending_validation=cur.pending_validation,
                 pending_assertion_id=cur.pending_assertion_id,
+                last_evidence_at=cur.last_at,
                 updated_at=now,
             )
         )
@@ -291,6 +292,7 @@ def refresh_current_levels(pairs: Iterable[tuple[int, int]]) -> None:
             "self_assessed_at",
             "pending_validation",
             "pending_assertion",
+            "last_evidence_at",
             "updated_at",
         ],
     )
