@@ -61,3 +61,44 @@ class RoleRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role_id}: {self.skill_id} ≥ {self.required_level}"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+
+
+class StrategicNeed(models.Model):
+    """A capability the organisation needs by a date: "by 2027-06 we need 3 people at level 4
+    in data engineering", with the business goal it serves and who owns it."""
+
+    skill = models.ForeignKey(
+        "skills.Skill",
+        on_delete=models.PROTECT,
+        related_name="strategic_needs",
+        verbose_name=_("skill"),
+    )
+    level = models.PositiveSmallIntegerField(_("level"))
+    headcount = models.PositiveSmallIntegerField(_("people needed"))
+    due_date = models.DateField(_("needed by"))
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.MEDIUM
+    )
+    owner = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_needs",
+        verbose_name=_("owner"),
+    )
+    goal = models.CharField(_("business goal"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "-priority"]
+
+    def __str__(self) -> str:
+        return f"{self.headcount} × {self.skill_id} ≥ {self.level} by {self.due_date}"
