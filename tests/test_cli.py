@@ -19,7 +19,7 @@ from django.tasks import TaskResultStatus, task
 
 from seedbed.cli import main
 from seedbed.demo import data
-from seedbed.demo.serving import granian_command
+from seedbed.demo.serving import granian_command, missing_translations
 from seedbed.people.models import Person
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,8 +187,6 @@ def test_worker_runs_queued_tasks(transactional_db: None, settings, tmp_path: Pa
 def test_translations_are_compiled_only_when_a_catalogue_lacks_its_mo(
     settings, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from seedbed.demo.serving import missing_translations
-
     assert missing_translations() == []  # the committed catalogues come compiled
     messages = tmp_path / "fr" / "LC_MESSAGES"
     messages.mkdir(parents=True)
