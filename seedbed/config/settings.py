@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "seedbed.frameworks",
     "seedbed.people",
     "seedbed.imports",
+    "seedbed.gaps",
 ]
 
 MIDDLEWARE = [
