@@ -1,4 +1,5 @@
-"""Activate each signed-in user's language and time zone for the request."""
+"""Activate each signed-in user's language and time zone for the request; the API always
+answers in English."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+
+
+API_PREFIX = "/api/"
 
 
 class UserPreferencesMiddleware:
@@ -25,6 +29,11 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        if request.path_info.startswith(API_PREFIX):
+            # Clients read the API's messages, and services raise translated errors that the API
+            # passes on: keep them English whatever the user's or the browser's language.
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
         response = self.get_response(request)
         if user.is_authenticated:
             response.headers.setdefault("Content-Language", translation.get_language())
