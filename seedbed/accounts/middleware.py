@@ -9,7 +9,6 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
-
 API_PREFIX = "/api/"
 
 
