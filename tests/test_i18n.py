@@ -23,7 +23,7 @@ from seedbed.people.models import Person
 from seedbed.skills.models import Assertion, PersonSkill, Skill, Source
 from seedbed.skills.services import record_assertion
 from tests.builders import PASSWORD
-from tests.conftest import Org, login_client
+from tests.conftest import Org, bearer, login_client
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 PO_FILE = LOCALE_DIR / "de" / "LC_MESSAGES" / "django.po"
@@ -316,6 +316,19 @@ def test_login_throttle_message_in_german(org: Org, settings) -> None:  # type: 
     blocked = client.post(reverse("accounts:login"), {**data, "password": PASSWORD})
     assert blocked.status_code == 429
     assert "Zu viele fehlgeschlagene Anmeldungen." in blocked.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_answers_in_english_for_a_german_user_and_browser(org: Org) -> None:
+    client = _speaks(org.employee, "de")  # a session, as the API docs page uses
+    url = reverse("api:revoke_token", args=[999_999])
+    for response in (
+        client.delete(url, HTTP_ACCEPT_LANGUAGE="de"),
+        Client().delete(url, HTTP_ACCEPT_LANGUAGE="de", **bearer(org.employee)),
+    ):
+        assert response.status_code == 404
+        assert response.json()["detail"] == "No such API token."
+        assert response["Content-Language"] == "en"
 
 
 # --- times in the user's time zone ----------------------------------------------------------
