@@ -1,0 +1,232 @@
+"""The gap engine: property tests on the pure maths, and loaders against the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from seedbed.gaps import analysis as an
+from seedbed.gaps.selectors import load_org_matrix, needs_status, person_readiness
+from seedbed.skills.rules import TIERS, Evidence, current_level
+
+# --- strategies -----------------------------------------------------------------------------
+
+dims = st.tuples(st.integers(1, 8), st.integers(1, 8))
+
+
+@st.composite
+def org_arrays(draw):  # type: ignore[no-untyped-def]
+    p, s = draw(dims)
+    levels = draw(arrays(np.int16, (p, s), elements=st.integers(-1, 5)))
+    required = draw(arrays(np.int16, (p, s), elements=st.integers(-1, 5)))
+    weight = np.where(required >= 0, draw(arrays(np.int16, (p, s), elements=st.integers(1, 3))), 0)
+    active = draw(arrays(np.bool_, (p,)))
+    return levels, required, weight.astype(np.int16), active
+
+
+@given(org_arrays())
+def test_coverage_is_a_percentage(o):
+    levels, required, _w, _a = o
+    cov = an.coverage(levels, required)
+    assert cov is None or 0.0 <= cov <= 100.0
+    assert (cov is None) == (not (required >= 0).any())
+
+
+@given(org_arrays(), st.data())
+def test_rating_at_or_above_requirement_never_increases_a_gap(o, data):
+    levels, required, weight, _a = o
+    p = data.draw(st.integers(0, levels.shape[0] - 1))
+    s = data.draw(st.integers(0, levels.shape[1] - 1))
+    new = levels.copy()
+    new[p, s] = data.draw(st.integers(max(int(required[p, s]), 0), 5))
+    before, after = an.gaps(levels, required), an.gaps(new, required)
+    assert after[p, s] == 0
+    assert (
+        np.delete(after.ravel(), p * levels.shape[1] + s)
+        == np.delete(before.ravel(), p * levels.shape[1] + s)
+    ).all()
+    assert after.sum() <= before.sum()
+    sb = an.weighted_gap_scores(levels, required, weight)
+    sa = an.weighted_gap_scores(new, required, weight)
+    assert np.all((sa <= sb + 1e-9) | np.isnan(sb))
+
+
+@given(org_arrays())
+def test_readiness_and_gap_score_are_complementary_bounds(o):
+    levels, required, weight, _a = o
+    r = an.readiness(levels, required, weight)
+    g = an.weighted_gap_scores(levels, required, weight)
+    has = (required >= 0).any(axis=1)
+    assert np.all(np.isnan(r) == ~has)
+    assert np.all((r[has] >= 0) & (r[has] <= 100 + 1e-9))
+    assert np.all((g[has & ~np.isnan(g)] >= 0) & (g[has & ~np.isnan(g)] <= 100 + 1e-9))
+
+
+@given(org_arrays(), st.data())
+def test_removing_the_only_holder_makes_a_skill_at_risk(o, data):
+    levels, _r, _w, active = o
+    s = data.draw(st.integers(0, levels.shape[1] - 1))
+    matters = np.ones(levels.shape[1], dtype=bool)
+    holders = np.flatnonzero((levels[:, s] >= an.PROFICIENT) & active)
+    assume(len(holders) >= 1)
+    # Leave exactly one holder, then remove them too: the skill is at risk both times.
+    keep = holders[0]
+    act = active.copy()
+    act[holders[1:]] = False
+    assert an.at_risk(levels, act, matters)[s]
+    act[keep] = False
+    assert an.at_risk(levels, act, matters)[s]
+    assert an.holders(levels, act)[s] == 0
+
+
+@given(org_arrays())
+def test_departure_of_a_sole_holder_loses_coverage(o):
+    levels, required, _w, active = o
+    demand = np.where(active[:, None], required, -1).max(axis=0)
+    dep = an.departure_impacts(levels, active, demand)
+    if dep.coverage_now is None:
+        return
+    for p in range(levels.shape[0]):
+        act = active.copy()
+        act[p] = False
+        reaches = (an.held(levels) >= demand) & act[:, None] & (demand >= 0)
+        covered = ((reaches.sum(axis=0) > 0) & (demand >= 0)).sum()
+        assert dep.coverage_without[p] == pytest.approx(100.0 * covered / (demand >= 0).sum())
+
+
+_T0 = datetime(2025, 1, 1, tzinfo=UTC)
+history = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.integers(0, 2),
+        st.integers(0, 5),
+        st.sampled_from(sorted(TIERS)),
+        st.integers(0, 100),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(history, st.integers(0, 100))
+def test_levels_at_matches_the_rule_and_ignores_later_assertions(items, cut):
+    shape = (3, 3)
+    arrays_ = [np.array(x) for x in zip(*items, strict=True)]
+    p, s, lv, src, days = arrays_
+    tier = np.array([TIERS[x] for x in src])
+    t = np.array([(_T0 + timedelta(days=int(d))).timestamp() for d in days])
+    seq = np.arange(len(items))
+    when = (_T0 + timedelta(days=cut)).timestamp()
+    got, last = an.levels_at(p, s, lv, tier, t, seq, when, shape)
+    for i in range(3):
+        for j in range(3):
+            evs = [
+                Evidence(int(k), int(lv[k]), str(src[k]), _T0 + timedelta(days=int(days[k])))
+                for k in range(len(items))
+                if p[k] == i and s[k] == j and t[k] <= when
+            ]
+            cur = current_level(evs)
+            assert got[i, j] == (cur.level if cur else an.NONE)
+            if cur:
+                assert last[i, j] == pytest.approx(cur.last_at.timestamp())
+    # Adding assertions after the cut changes nothing at the cut.
+    later = len(items)
+    p2, s2 = np.append(p, 0), np.append(s, 0)
+    got2, _ = an.levels_at(
+        p2,
+        s2,
+        np.append(lv, 5),
+        np.append(tier, 3),
+        np.append(t, when + 86400),
+        np.append(seq, later),
+        when,
+        shape,
+    )
+    assert (got2 == got).all()
+
+
+@settings(max_examples=50)
+@given(
+    org_arrays(),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 5), st.integers(0, 9)), max_size=5),
+)
+def test_need_status_counts(o, needs):
+    levels, _r, _w, active = o
+    cols = np.array([min(c, levels.shape[1] - 1) for c, _l, _h in needs], dtype=np.int64)
+    lvl = np.array([level for _c, level, _h in needs], dtype=np.int64)
+    head = np.array([h for _c, _l, h in needs], dtype=np.int64)
+    have, close, short = an.need_status(levels, active, cols, lvl, head)
+    for k in range(len(needs)):
+        column = an.held(levels)[:, cols[k]]
+        assert have[k] == ((column >= lvl[k]) & active).sum()
+        assert short[k] == max(head[k] - have[k], 0)
+        assert close[k] == ((column == lvl[k] - 1) & active & (lvl[k] > 0)).sum()
+
+
+# --- loaders ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_load_org_matrix_now_and_in_the_past(org):
+    from django.utils import timezone
+
+    from seedbed.skills.models import Assertion, Skill, Source
+    from seedbed.skills.services import record_assertion
+
+    python = Skill.objects.get(name="Python")
+    record_assertion(
+        actor=org.employee.user, person=org.employee, skill=python, level=2, source=Source.SELF
+    )
+    Assertion.objects.update(created_at=timezone.now() - timedelta(days=30))
+    cut = timezone.now() - timedelta(days=10)
+    record_assertion(
+        actor=org.employee.user, person=org.employee, skill=python, level=4, source=Source.SELF
+    )
+    now = load_org_matrix()
+    past = load_org_matrix(at=cut)
+    i = int(np.flatnonzero(now.person_ids == org.employee.pk)[0])
+    j = now.col(python.pk)
+    assert now.levels[i, j] == 4
+    assert (
+        past.levels[int(np.flatnonzero(past.person_ids == org.employee.pk)[0]), past.col(python.pk)]
+        == 2
+    )
+    assert now.required[i, j] == 3 and now.weight[i, j] == 2
+    assert now.demand[j] == 3
+
+
+@pytest.mark.django_db
+def test_person_readiness_lists_missing_skills(org):
+    from seedbed.skills.models import Skill, Source
+    from seedbed.skills.services import record_assertion
+
+    python = Skill.objects.get(name="Python")  # required 3, importance 2
+    record_assertion(
+        actor=org.employee.user, person=org.employee, skill=python, level=3, source=Source.SELF
+    )
+    r = person_readiness(org.employee, org.employee.role)
+    # Python fully met (weight 2), Kubernetes (required 2) not rated: 2·1 / (2 + 2) = 50 %.
+    assert r.percent == 50.0 and (r.met, r.total) == (1, 2)
+    assert [m["skill_name"] for m in r.missing] == ["Kubernetes"]
+
+
+@pytest.mark.django_db
+def test_needs_status(org):
+    from datetime import date
+
+    from seedbed.frameworks.models import StrategicNeed
+    from seedbed.skills.models import Skill, Source
+    from seedbed.skills.services import record_assertion
+
+    k8s = Skill.objects.get(name="Kubernetes")
+    for who, lvl in (("employee", 4), ("report2", 3)):
+        person = getattr(org, who)
+        record_assertion(actor=person.user, person=person, skill=k8s, level=lvl, source=Source.SELF)
+    StrategicNeed.objects.create(skill=k8s, level=4, headcount=3, due_date=date(2027, 6, 30))
+    [status] = needs_status()
+    assert (status.have, status.close, status.shortfall) == (1, 1, 2)
