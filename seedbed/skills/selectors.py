@@ -1,8 +1,13 @@
-"""Read models for skills pages: scale levels per category, a person's skill sheet."""
+"""Read models for skills pages: scale levels per category, a person's skill sheet, and the
+cut-off before which a level is stale."""
 
 from __future__ import annotations
 
+import calendar
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
 
 from seedbed.frameworks.models import RoleRequirement
 from seedbed.skills.models import (
@@ -39,6 +44,33 @@ def effective_scale_by_category(default_id: int) -> dict[int, int]:
     return result
 
 
+def months_before(moment: datetime, months: int) -> datetime:
+    """``moment`` minus whole calendar months (31 March minus one month is 28/29 February)."""
+    years, month0 = divmod(moment.month - 1 - months, 12)
+    year, month = moment.year + years, month0 + 1
+    return moment.replace(
+        year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def review_interval_months() -> int:
+    """The organisation's review interval (OrgSettings), one query; 12 if never set."""
+    from seedbed.accounts.models import OrgSettings
+
+    months = (
+        OrgSettings.objects.filter(pk=1).values_list("review_interval_months", flat=True).first()
+    )
+    return months if months is not None else 12
+
+
+def stale_cutoff(now: datetime | None = None, *, months: int | None = None) -> datetime:
+    """Levels whose newest evidence (``PersonSkill.last_evidence_at``) is older than this are
+    stale (see ``seedbed.skills.rules``). One query unless ``months`` is given."""
+    return months_before(
+        now or timezone.now(), review_interval_months() if months is None else months
+    )
+
+
 def scale_levels_by_category() -> tuple[
     dict[int | None, list[tuple[int, str, str]]], ProficiencyScale
 ]:
@@ -59,7 +91,8 @@ def scale_levels_by_category() -> tuple[
 
 def skill_sheet(person: Person) -> dict[str, Any]:
     """A person's skills: their role's requirements beside their levels, then everything else
-    they hold, with interest. A fixed number of queries."""
+    they hold, with interest and whether each level is stale. A fixed number of queries."""
+    cutoff = stale_cutoff()
     reqs = (
         list(
             RoleRequirement.objects.filter(role_id=person.role_id)
@@ -90,6 +123,7 @@ def skill_sheet(person: Person) -> dict[str, Any]:
                 "ps": ps,
                 "level": level,
                 "below": (level or 0) < req.required_level,
+                "stale": _is_stale(ps, cutoff),
                 "interest": interests.get(req.skill_id, ""),
             }
         )
@@ -101,6 +135,7 @@ def skill_sheet(person: Person) -> dict[str, Any]:
             "ps": ps,
             "level": ps.level,
             "below": False,
+            "stale": _is_stale(ps, cutoff),
             "interest": interests.get(ps.skill_id, ""),
         }
         for sid, ps in held.items()
@@ -113,3 +148,7 @@ def skill_sheet(person: Person) -> dict[str, Any]:
         "met": met,
         "required_count": len(required_rows),
     }
+
+
+def _is_stale(ps: PersonSkill | None, cutoff: datetime) -> bool:
+    return ps is not None and ps.last_evidence_at is not None and ps.last_evidence_at < cutoff
