@@ -7,6 +7,7 @@ import gettext
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone as dj_timezone
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -28,6 +30,15 @@ from tests.conftest import Org, bearer, login_client
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 PO_FILE = LOCALE_DIR / "de" / "LC_MESSAGES" / "django.po"
 MO_FILE = LOCALE_DIR / "de" / "LC_MESSAGES" / "django.mo"
+
+
+@pytest.fixture(autouse=True)
+def _reset_language_and_time_zone() -> Iterator[None]:
+    """Requests activate the user's language and time zone in the test's thread; leave English
+    and the default zone behind for later tests, which call services directly."""
+    yield
+    translation.deactivate()
+    dj_timezone.deactivate()
 
 
 # --- a small .po reader (polib is not a dependency) -------------------------------------------
