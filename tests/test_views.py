@@ -280,8 +280,9 @@ def test_manager_pages_query_count_is_constant(org, clients, url_name, django_as
 def test_matrix_query_budget(org, clients, django_assert_num_queries):
     _grow_team(org, 5)
     # session, user, OrgSettings-free scoping (subqueries), then the matrix's 5 queries:
-    # people, requirements, current levels, skills. Nothing per row or cell.
-    with django_assert_num_queries(2 + 4):
+    # people, requirements, current levels (with last evidence), the review interval
+    # (OrgSettings, for stale marks), skills. Nothing per row or cell.
+    with django_assert_num_queries(2 + 5):
         clients["manager"].get(reverse("people:matrix"))
 
 

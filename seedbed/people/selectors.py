@@ -10,6 +10,7 @@ import numpy as np
 from seedbed.frameworks.models import RoleRequirement
 from seedbed.people.models import Person
 from seedbed.skills.models import PersonSkill, Skill
+from seedbed.skills.selectors import review_interval_months, stale_cutoff
 
 if TYPE_CHECKING:
     from seedbed.accounts.models import User
@@ -21,7 +22,8 @@ NONE = -1  # "no level" / "not required" in the matrix arrays
 class Matrix:
     """People × skills. ``levels[i, j]`` is person i's current level in skill j (NONE if none);
     ``required[i, j]`` the level person i's role requires (NONE if not required);
-    ``pending[i, j]`` whether a self-rating awaits validation."""
+    ``pending[i, j]`` whether a self-rating awaits validation; ``stale[i, j]`` whether the
+    level's newest evidence is older than the review interval (``review_months``)."""
 
     people: list[dict[str, Any]]
     skills: list[dict[str, Any]]
@@ -29,6 +31,8 @@ class Matrix:
     required: np.ndarray
     pending: np.ndarray
     categories: list[tuple[int, str]] = field(default_factory=list)
+    stale: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    review_months: int = 12
 
     @property
     def below(self) -> np.ndarray:
@@ -48,7 +52,7 @@ def team_matrix(
     """The matrix of people ``user`` may see levels of (a manager: their reporting subtree; an
     admin: everyone, or one team). Skills: those the people's roles require plus those they hold,
     optionally one category. Sort: "name", "gap" (most cells below requirement first) or
-    "skill:<id>" (highest level first). Four queries (five with a category filter) whatever
+    "skill:<id>" (highest level first). Five queries (six with a category filter) whatever
     the size."""
     if team_id is None and user.access_level != "admin":
         people_qs = Person.objects.reporting_line_of(user).active()
@@ -72,14 +76,17 @@ def team_matrix(
             "role_id", "skill_id", "required_level"
         )
     )
-    # Query 3: current levels.
+    # Query 3: current levels, with their newest evidence (staleness).
     held = list(
         PersonSkill.objects.filter(person_id__in=pids).values_list(
-            "person_id", "skill_id", "level", "pending_validation"
+            "person_id", "skill_id", "level", "pending_validation", "last_evidence_at"
         )
     )
-    skill_ids = {s for _r, s, _l in reqs} | {s for _p, s, _l, _pv in held}
-    # Query 4: the skills themselves (filtered by category).
+    # Query 4: the review interval (OrgSettings).
+    review_months = review_interval_months()
+    cutoff = stale_cutoff(months=review_months)
+    skill_ids = {s for _r, s, _l in reqs} | {s for _p, s, _l, _pv, _at in held}
+    # Query 5: the skills themselves (filtered by category).
     skills_qs = Skill.objects.filter(pk__in=skill_ids, is_active=True)
     if category_id is not None:
         skills_qs = skills_qs.filter(category_id=category_id)
@@ -89,7 +96,7 @@ def team_matrix(
         )
     )
     # Categories present, for the filter: from the skills already loaded, unless a category
-    # filter hid the others (then query 5).
+    # filter hid the others (then query 6).
     source = (
         skills
         if category_id is None
@@ -106,12 +113,14 @@ def team_matrix(
     s_index = {s["id"]: j for j, s in enumerate(skills)}
     levels = np.full((len(people), len(skills)), NONE, dtype=np.int16)
     pending = np.zeros((len(people), len(skills)), dtype=bool)
+    stale = np.zeros((len(people), len(skills)), dtype=bool)
     required = np.full((len(people), len(skills)), NONE, dtype=np.int16)
-    for pid, sid, level, pend in held:
+    for pid, sid, level, pend, evidence_at in held:
         j = s_index.get(sid)
         if j is not None:
             levels[p_index[pid], j] = level
             pending[p_index[pid], j] = pend
+            stale[p_index[pid], j] = evidence_at is not None and evidence_at < cutoff
     role_req: dict[int, list[tuple[int, int]]] = {}
     for rid, sid, lvl in reqs:
         if sid in s_index:
@@ -119,14 +128,24 @@ def team_matrix(
     for i, person in enumerate(people):
         for j, lvl in role_req.get(person["role_id"], []):
             required[i, j] = lvl
-    matrix = Matrix(people, skills, levels, required, pending, categories)  # type: ignore[arg-type]
+    matrix = Matrix(
+        people,  # type: ignore[arg-type]
+        skills,  # type: ignore[arg-type]
+        levels,
+        required,
+        pending,
+        categories,
+        stale=stale,
+        review_months=review_months,
+    )
     order = _row_order(matrix, sort)
     if order is not None:
         matrix.people = [people[i] for i in order]
-        matrix.levels, matrix.required, matrix.pending = (
+        matrix.levels, matrix.required, matrix.pending, matrix.stale = (
             levels[order],
             required[order],
             pending[order],
+            stale[order],
         )
     return matrix
 
