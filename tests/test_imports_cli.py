@@ -165,12 +165,12 @@ def test_export_matrix(org, tmp_path):
         for r in load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)
     ]
     col = rows[0].index("Python")
-    levels = {r[0]: r[col] for r in rows[1:]}
+    levels = {r[1]: r[col] for r in rows[1:]}  # email, name, team, role, skills...
     assert levels["Emil Employee"] == 4 and levels["Olga Outsider"] == 1
     # As the manager: only their subtree (and themselves), never the outsider.
     path = tmp_path / "mine.csv"
     _run("seedbed_export", "matrix", "--format", "csv", "-o", str(path), "--as", org.manager.email)
-    names = {r[0] for r in csv.reader(io.StringIO(path.read_text("utf-8-sig")))}
+    names = {r[1] for r in csv.reader(io.StringIO(path.read_text("utf-8-sig")))}
     assert "Emil Employee" in names and "Olga Outsider" not in names
     with pytest.raises(CommandError, match="No team named Nowhere"):
         _run("seedbed_export", "matrix", "-o", str(path), "--team", "Nowhere")
