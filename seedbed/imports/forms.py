@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,7 @@ CHOICES = {
     "people": (ImportKind.PEOPLE, ""),
     "skills-wide": (ImportKind.SKILLS, WIDE),
     "skills-long": (ImportKind.SKILLS, LONG),
+    "esco": (ImportKind.ESCO, ""),
 }
 
 
@@ -24,6 +27,7 @@ class UploadForm(forms.Form):
             ("people", _("People: the organisation (teams, managers, roles, logins)")),
             ("skills-wide", _("Skill levels, wide: one row per person, one column per skill")),
             ("skills-long", _("Skill levels, long: one row per rating (email, skill, level)")),
+            ("esco", _("ESCO: skills from skills_en.csv, optionally occupations as roles")),
         ],
         initial="people",
         widget=forms.RadioSelect,
@@ -33,6 +37,12 @@ class UploadForm(forms.Form):
         help_text=_("CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX (first sheet)."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
     )
+    occupations = forms.FileField(
+        label=_("ESCO occupations file (optional)"),
+        required=False,
+        help_text=_("ESCO only: occupations_en.csv, imported as roles together with the skills."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,text/csv"}),
+    )
     source = forms.ChoiceField(
         label=_("Source of the ratings"),
         choices=Source.choices,
@@ -40,6 +50,12 @@ class UploadForm(forms.Form):
         required=False,
         help_text=_("Skill levels only: recorded with every rating that has no source column."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("occupations") and data.get("what") != "esco":
+            self.add_error("occupations", _("An occupations file belongs to an ESCO import only."))
+        return data
 
     def kind_and_layout(self) -> tuple[str, str]:
         return CHOICES[self.cleaned_data["what"]]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 class ImportKind(models.TextChoices):
     PEOPLE = "people", _("People")
     SKILLS = "skills", _("Skill levels")
+    ESCO = "esco", _("ESCO skills and occupations")
 
 
 class ImportStatus(models.TextChoices):
@@ -52,6 +53,9 @@ class ImportJob(models.Model):
     source = models.CharField(_("source"), max_length=16, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=255, blank=True)
+    # ESCO only: the optional occupations file that comes with the skills file.
+    occupations_name = models.CharField(_("occupations file name"), max_length=255, blank=True)
+    occupations_file = models.FileField(upload_to="imports/%Y/%m/", max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )

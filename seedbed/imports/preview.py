@@ -42,13 +42,15 @@ class Issue:
 
 @dataclass(slots=True)
 class RowResult:
-    """What a data row does (or would do) and why not, if it cannot."""
+    """What a data row does (or would do) and why not, if it cannot. ``file`` names the file
+    the row comes from when an import reads more than one (ESCO skills and occupations)."""
 
     row: int
     outcome: str = Outcome.UNCHANGED
     label: str = ""
     detail: str = ""
     issues: list[Issue] = field(default_factory=list)
+    file: str = ""
 
     def error(self, text: str, column: Column | None = None) -> None:
         self.outcome = Outcome.ERROR

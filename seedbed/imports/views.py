@@ -49,6 +49,7 @@ def start(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kind, layout = form.kind_and_layout()
         upload = form.cleaned_data["file"]
+        occupations = form.cleaned_data.get("occupations")
         try:
             job = services.create_job(
                 actor=request.user,
@@ -57,9 +58,12 @@ def start(request: AuthedRequest) -> HttpResponse:
                 upload=upload,
                 name=upload.name,
                 source=form.cleaned_data.get("source") or "",
+                occupations=occupations or None,
+                occupations_name=occupations.name if occupations else "",
             )
         except ServiceError as exc:
-            form.add_error("file" if exc.field in (None, "file") else None, exc.message)
+            field = exc.field if exc.field in ("file", "occupations") else None
+            form.add_error("file" if exc.field is None else field, exc.message)
         else:
             return redirect("imports:job", pk=job.pk)
     jobs = ImportJob.objects.visible_to(request.user).select_related("created_by").defer("rows")

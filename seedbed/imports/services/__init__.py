@@ -2,6 +2,7 @@
 
 - ``people``: validate_people / commit_people (upsert by email) and people_export_rows;
 - ``skills``: validate_skills / commit_skills (wide or long layout);
+- ``esco``: validate_esco / commit_esco (ESCO skills and occupations, upsert by concept URI);
 - ``jobs``: the upload -> dry run -> commit/discard lifecycle run by the task worker.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from seedbed.imports.services.esco import commit_esco, validate_esco
 from seedbed.imports.services.jobs import (
     commit_table,
     create_job,
@@ -84,6 +86,7 @@ __all__ = [
     "PEOPLE_COLUMNS",
     "TEMPLATES",
     "ImportHasErrors",
+    "commit_esco",
     "commit_people",
     "commit_skills",
     "commit_table",
@@ -95,6 +98,7 @@ __all__ = [
     "run_commit",
     "run_validation",
     "template_table",
+    "validate_esco",
     "validate_people",
     "validate_skills",
     "validate_table",

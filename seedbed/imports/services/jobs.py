@@ -22,6 +22,7 @@ from seedbed.accounts.services import audit
 from seedbed.imports.models import ImportJob, ImportKind, ImportStatus
 from seedbed.imports.parsing import Table, check_size, read_table
 from seedbed.imports.preview import Preview
+from seedbed.imports.services.esco import commit_esco, validate_esco
 from seedbed.imports.services.people import (
     ImportHasErrors,
     Progress,
@@ -43,8 +44,11 @@ def validate_table(
     source: str = "",
     actor: User | None = None,
     progress: Progress | None = None,
+    occupations: Table | None = None,
 ) -> Preview:
-    """Dry run of ``table`` as a people or skills import."""
+    """Dry run of ``table`` as a people, skills or ESCO import (``occupations``: ESCO only)."""
+    if kind == ImportKind.ESCO:
+        return validate_esco(table, occupations=occupations, progress=progress)
     if kind == ImportKind.PEOPLE:
         return validate_people(table, actor=actor, progress=progress)
     return validate_skills(
@@ -64,8 +68,11 @@ def commit_table(
     source: str = "",
     actor: User | None = None,
     progress: Progress | None = None,
+    occupations: Table | None = None,
 ) -> Preview:
     """Re-validate and write ``table`` in one transaction; ImportHasErrors if any row fails."""
+    if kind == ImportKind.ESCO:
+        return commit_esco(skills=table, occupations=occupations, actor=actor, progress=progress)
     if kind == ImportKind.PEOPLE:
         return commit_people(table=table, actor=actor, progress=progress)
     return commit_skills(
@@ -82,15 +89,33 @@ def _check_admin(actor: User) -> None:
         raise NotAllowed(_("Only admins can import."))
 
 
+def _suffix(name: str) -> str:
+    suffix = PurePath(name).suffix.lower()
+    return suffix if suffix in (".csv", ".xlsx", ".txt", ".tsv") else ""
+
+
 @transaction.atomic
 def create_job(
-    *, actor: User, kind: str, upload: File, name: str, layout: str = "", source: str = ""
+    *,
+    actor: User,
+    kind: str,
+    upload: File,
+    name: str,
+    layout: str = "",
+    source: str = "",
+    occupations: File | None = None,
+    occupations_name: str = "",
 ) -> ImportJob:
-    """Store an uploaded file and queue its dry run. Refuses unknown kinds, layouts and sources
-    and files that are empty or too large before storing anything."""
+    """Store an uploaded file (ESCO: and the optional occupations file) and queue its dry run.
+    Refuses unknown kinds, layouts and sources and files that are empty or too large before
+    storing anything."""
     _check_admin(actor)
     if kind not in ImportKind.values:
-        raise ServiceError(_("Choose what to import: people or skill levels."), field="kind")
+        raise ServiceError(_("Choose what to import: people, skill levels or ESCO."), field="kind")
+    if occupations is not None and kind != ImportKind.ESCO:
+        raise ServiceError(
+            _("An occupations file belongs to an ESCO import only."), field="occupations"
+        )
     if kind == ImportKind.SKILLS:
         if layout and layout not in LAYOUTS:
             raise ServiceError(_("Choose the wide or the long layout."), field="layout")
@@ -99,12 +124,22 @@ def create_job(
     else:
         layout = source = ""
     check_size(upload.size or 0)
-    suffix = PurePath(name).suffix.lower()
-    suffix = suffix if suffix in (".csv", ".xlsx", ".txt", ".tsv") else ""
+    if occupations is not None:
+        try:
+            check_size(occupations.size or 0)
+        except ServiceError as exc:
+            raise ServiceError(
+                _("Occupations file: %(error)s") % {"error": exc.message}, field="occupations"
+            ) from exc
     job = ImportJob(
         kind=kind, layout=layout, source=source, original_name=name[:255], created_by=actor
     )
-    job.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
+    job.file.save(f"{uuid.uuid4().hex}{_suffix(name)}", upload, save=False)
+    if occupations is not None:
+        job.occupations_name = occupations_name[:255]
+        job.occupations_file.save(
+            f"{uuid.uuid4().hex}{_suffix(occupations_name)}", occupations, save=False
+        )
     job.save()
     audit(
         actor=actor,
@@ -122,6 +157,15 @@ def _load_table(job: ImportJob) -> Table:
     with job.file.open("rb") as fh:
         data = fh.read()
     return read_table(data, job.original_name)
+
+
+def _load_occupations(job: ImportJob) -> Table | None:
+    """ESCO's optional second file, if the job has one."""
+    if not job.occupations_file:
+        return None
+    with job.occupations_file.open("rb") as fh:
+        data = fh.read()
+    return read_table(data, job.occupations_name)
 
 
 def _progress(job_id: int) -> Progress:
@@ -156,8 +200,10 @@ def run_validation(*, job_id: int) -> None:
         return  # discarded before the worker got to it
     try:
         table = _load_table(job)
+        occupations = _load_occupations(job)
         ImportJob.objects.filter(pk=job_id).update(
-            total=len(table.rows), description=table.description[:200]
+            total=len(table.rows) + (len(occupations.rows) if occupations else 0),
+            description=table.description[:200],
         )
         preview = validate_table(
             table,
@@ -166,6 +212,7 @@ def run_validation(*, job_id: int) -> None:
             source=job.source,
             actor=job.created_by,
             progress=_progress(job_id),
+            occupations=occupations,
         )
     except ServiceError as exc:
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.VALIDATING).update(
@@ -223,7 +270,12 @@ def run_commit(*, job_id: int, actor_id: int | None) -> None:
     try:
         table = _load_table(job)
         preview = commit_table(
-            table, kind=job.kind, layout=job.layout, source=job.source, actor=actor
+            table,
+            kind=job.kind,
+            layout=job.layout,
+            source=job.source,
+            actor=actor,
+            occupations=_load_occupations(job),
         )
     except ImportHasErrors as exc:
         ImportJob.objects.filter(pk=job_id).update(
@@ -258,9 +310,11 @@ def discard_job(*, actor: User, job: ImportJob) -> ImportJob:
         raise Conflict(_("An import that was committed cannot be discarded."))
     if job.file:
         job.file.delete(save=False)
+    if job.occupations_file:
+        job.occupations_file.delete(save=False)
     job.status = ImportStatus.DISCARDED
     job.rows = []
-    job.save(update_fields=["status", "rows", "file", "updated_at"])
+    job.save(update_fields=["status", "rows", "file", "occupations_file", "updated_at"])
     audit(
         actor=actor,
         action="import.discard",

@@ -1,7 +1,8 @@
-"""``seedbed import people|skills FILE [--dry-run] [--layout wide|long] [--source S] [--actor EMAIL]``
+"""``seedbed import people|skills|esco FILE [--dry-run] [--layout wide|long] [--source S]
+[--occupations FILE] [--actor EMAIL]``
 
 Steps:
-1. read FILE (CSV or XLSX) with the same reader as the web import;
+1. read FILE (CSV or XLSX; for esco also the --occupations file) with the web import's reader;
 2. validate every row against the database (a dry run), showing progress on stderr;
 3. without --dry-run and with no errors: write everything in one transaction;
 4. print the summary and every error as "row N, column C: message"; exit 1 on errors.
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from seedbed.imports.parsing import read_table
+from seedbed.imports.parsing import Table, read_table
 from seedbed.imports.preview import Preview
 from seedbed.imports.services import ImportHasErrors, commit_table, validate_table
 from seedbed.imports.services.skills import LAYOUTS
@@ -26,10 +27,12 @@ from ._common import acting_user, stderr_progress
 
 
 class Command(BaseCommand):
-    help = "Import people or skill levels from a CSV or XLSX file (all or nothing)."
+    help = (
+        "Import people, skill levels or ESCO skills/occupations from CSV or XLSX (all or nothing)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["people", "skills"])
+        parser.add_argument("kind", choices=["people", "skills", "esco"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row and report; change nothing."
@@ -49,6 +52,11 @@ class Command(BaseCommand):
             help="Skill levels: source of ratings without a source column.",
         )
         parser.add_argument(
+            "--occupations",
+            type=Path,
+            help="ESCO: occupations_en.csv, imported as roles together with FILE's skills.",
+        )
+        parser.add_argument(
             "--actor",
             "--as",
             dest="actor",
@@ -60,11 +68,16 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         kind = opts["kind"]
+        occupations_path: Path | None = opts["occupations"]
+        if occupations_path is not None and kind != "esco":
+            raise CommandError("--occupations belongs to the esco import only.")
+        if occupations_path is not None and not occupations_path.is_file():
+            raise CommandError(f"No such file: {occupations_path}")
         layout = opts["layout"] or opts["layout_alias"] or ""
         actor = acting_user(opts["actor"], required=kind == "skills" and not opts["dry_run"])
         try:
-            table = read_table(path.read_bytes(), path.name)
-            self.stderr.write(f"{path.name}: {table.description}, {len(table.rows):,} data rows")
+            table = self._read(path)
+            occupations = self._read(occupations_path) if occupations_path else None
             progress = stderr_progress("checking", self.stderr)
             if opts["dry_run"]:
                 preview = validate_table(
@@ -74,6 +87,7 @@ class Command(BaseCommand):
                     source=opts["source"],
                     actor=actor,
                     progress=progress,
+                    occupations=occupations,
                 )
             else:
                 preview = commit_table(
@@ -83,6 +97,7 @@ class Command(BaseCommand):
                     source=opts["source"],
                     actor=actor,
                     progress=progress,
+                    occupations=occupations,
                 )
         except ImportHasErrors as exc:
             self._report(exc.preview, dry_run=True)
@@ -97,12 +112,19 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS("Imported."))
 
+    def _read(self, path: Path) -> Table:
+        table = read_table(path.read_bytes(), path.name)
+        self.stderr.write(f"{path.name}: {table.description}, {len(table.rows):,} data rows")
+        return table
+
     def _report(self, preview: Preview, *, dry_run: bool) -> None:
         for note in preview.notes:
             self.stdout.write(note)
-        for row, issue in preview.issues():
-            where = f", column {issue.where}" if issue.where else ""
-            self.stdout.write(f"row {row}{where}: {issue.text}")
+        for result in preview.rows:
+            for issue in result.issues:
+                where = f", column {issue.where}" if issue.where else ""
+                file = f"{result.file} " if result.file else ""
+                self.stdout.write(f"{file}row {result.row}{where}: {issue.text}")
         counts = preview.summary()
         verb = "would be" if dry_run else "were"
         layout = f" ({preview.layout})" if preview.layout else ""
