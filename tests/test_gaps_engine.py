@@ -230,3 +230,71 @@ def test_needs_status(org):
     StrategicNeed.objects.create(skill=k8s, level=4, headcount=3, due_date=date(2027, 6, 30))
     [status] = needs_status()
     assert (status.have, status.close, status.shortfall) == (1, 1, 2)
+
+
+# --- dashboard helpers (seedbed.gaps.dashboards) ---------------------------------------------
+
+
+@given(org_arrays(), st.data())
+def test_stale_levels_are_rated_and_grow_with_the_cutoff(o, data):
+    levels, _r, _w, _a = o
+    times = data.draw(
+        arrays(np.float64, levels.shape, elements=st.one_of(st.just(np.nan), st.floats(0, 100)))
+    )
+    c1, c2 = sorted(data.draw(st.tuples(st.floats(0, 100), st.floats(0, 100))))
+    s1, s2 = an.stale(levels, times, c1), an.stale(levels, times, c2)
+    assert not (s2 & (levels < 0)).any()  # only cells with a level can be stale
+    assert not (s1 & ~s2).any()  # a later cutoff never makes a level fresh
+    assert ((levels >= 0) & np.isnan(times) <= s1).all()  # unknown evidence time: stale
+
+
+@given(org_arrays(), st.data())
+def test_sums_by_group_add_up_to_the_grouped_people(o, data):
+    levels, required, _w, _a = o
+    p = levels.shape[0]
+    groups = data.draw(arrays(np.int64, (p,), elements=st.integers(-1, 3)))
+    values = an.met(levels, required).sum(axis=1)
+    sums = an.sum_by_group(values, groups, 4)
+    assert len(sums) == 4
+    assert sums.sum() == values[groups >= 0].sum()
+    met_n, _req_n = an.coverage_by_group(levels, required, groups, 4)
+    assert (sums == met_n).all()
+
+
+@given(org_arrays(), st.data())
+def test_skill_coverage_adds_up_and_never_drops_when_a_rating_rises(o, data):
+    levels, required, _w, active = o
+    met_n, req_n = an.skill_coverage(levels, required)
+    assert (met_n <= req_n).all() and (met_n >= 0).all()
+    total = int(req_n.sum())
+    cov = an.coverage(levels, required)
+    assert cov is None if total == 0 else cov == pytest.approx(100.0 * met_n.sum() / total)
+    pct = an.percent(met_n, req_n)
+    assert np.all(np.isnan(pct) == (req_n == 0))
+    assert np.all((pct[req_n > 0] >= 0) & (pct[req_n > 0] <= 100))
+    p = data.draw(st.integers(0, levels.shape[0] - 1))
+    s = data.draw(st.integers(0, levels.shape[1] - 1))
+    higher = levels.copy()
+    higher[p, s] = data.draw(st.integers(max(int(levels[p, s]), 0), 5))
+    assert (an.skill_coverage(higher, required)[0] >= met_n).all()
+
+
+@given(org_arrays())
+def test_mean_levels_lie_within_the_levels_held(o):
+    levels, _r, _w, active = o
+    means = an.mean_levels(levels, active)
+    has = (levels >= 0) & active[:, None]
+    assert np.all(np.isnan(means) == ~has.any(axis=0))
+    for j in np.flatnonzero(has.any(axis=0)):
+        held_j = levels[has[:, j], j]
+        assert held_j.min() - 1e-9 <= means[j] <= held_j.max() + 1e-9
+
+
+@given(org_arrays())
+def test_sole_holder_is_the_one_active_holder(o):
+    levels, _r, _w, active = o
+    sole = an.sole_holder(levels, active)
+    count = an.holders(levels, active)
+    assert np.all((sole >= 0) == (count == 1))
+    for j in np.flatnonzero(sole >= 0):
+        assert levels[sole[j], j] >= an.PROFICIENT and active[sole[j]]

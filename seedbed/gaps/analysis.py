@@ -201,3 +201,50 @@ def levels_at(
     newest = newest.reshape(shape)
     last = np.where(np.isfinite(newest), newest, np.nan)
     return out, last
+
+
+# --- dashboards: freshness, grouping, per-skill figures for comparisons ------------------------
+
+
+def stale(levels: IntArray, last_evidence: FloatArray, cutoff: float) -> BoolArray:
+    """Cells with a level whose newest evidence is older than ``cutoff`` (seconds since the
+    epoch). A level without a known evidence time counts as stale: nothing says it is fresh."""
+    return (levels >= 0) & ~(last_evidence >= cutoff)
+
+
+def sum_by_group(values: IntArray, groups: IntArray, n_groups: int) -> IntArray:
+    """Per group: the sum of ``values`` (one per person) over its people (``groups[p]`` is the
+    group index of person p, -1 for none)."""
+    in_group = groups >= 0
+    return np.bincount(groups[in_group], weights=values[in_group], minlength=n_groups).astype(
+        np.int64
+    )
+
+
+def skill_coverage(levels: IntArray, required: IntArray) -> tuple[IntArray, IntArray]:
+    """Per skill: requirements met and requirements in total (divide for the skill's coverage)."""
+    return met(levels, required).sum(axis=0), (required >= 0).sum(axis=0)
+
+
+def mean_levels(levels: IntArray, active: BoolArray) -> FloatArray:
+    """Per skill: the mean level of the active people who have one (NaN where nobody has)."""
+    has = (levels >= 0) & active[:, None]
+    n = has.sum(axis=0)
+    total = np.where(has, levels, 0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def percent(part: IntArray, whole: IntArray) -> FloatArray:
+    """``100·part/whole`` element-wise, NaN where ``whole`` is 0."""
+    part_f = np.asarray(part, dtype=float)
+    whole_f = np.asarray(whole, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(whole_f > 0, 100.0 * part_f / np.where(whole_f > 0, whole_f, 1), np.nan)
+
+
+def sole_holder(levels: IntArray, active: BoolArray, threshold: int = PROFICIENT) -> IntArray:
+    """Per skill: the row of its only holder (see ``holders``), -1 where it has none or several."""
+    is_holder = (levels >= threshold) & active[:, None]
+    first = is_holder.argmax(axis=0) if levels.shape[0] else np.zeros(levels.shape[1], np.int64)
+    return np.where(is_holder.sum(axis=0) == 1, first, -1)
