@@ -85,9 +85,9 @@ def rate(request: AuthedHttpRequest) -> HttpResponse:
         if interest:
             services.set_interest(actor=request.user, person=person, skill=skill, interest=interest)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        error = exc.message
     else:
-        messages.success(request, _("Saved %(skill)s.") % {"skill": skill.name})
+        error = None
     if request.htmx:
         sheet = skill_sheet(person)
         rows = {r["skill"].pk: r for r in sheet["required_rows"] + sheet["other_rows"]}
@@ -95,8 +95,18 @@ def rate(request: AuthedHttpRequest) -> HttpResponse:
         return render(
             request,
             "skills/my_skills.html#skill-row",
-            {"row": rows.get(skill.pk), "scales": scales, "person": person, "saved": True},
+            {
+                "row": rows.get(skill.pk),
+                "scales": scales,
+                "person": person,
+                "saved": error is None,
+                "error": error,
+            },
         )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Saved %(skill)s.") % {"skill": skill.name})
     return redirect("skills:my_skills")
 
 

@@ -62,7 +62,7 @@ def _cell(lvl: int, req: int, pending: bool, below: bool, stale: bool, lang: str
 def matrix_head(m: Matrix, sort_query: str) -> SafeString:
     cells = [
         f'<th scope="col" class="skill"><a href="?{escape(sort_query)}sort=skill:{s["id"]}" '
-        f'title="{escape(s["category__name"])}">{escape(s["name"])}</a></th>'
+        f'title="{escape(s["name"])} ({escape(s["category__name"])})">{escape(s["name"])}</a></th>'
         for s in m.skills
     ]
     return mark_safe("".join(cells))
