@@ -16,7 +16,7 @@ from seedbed.frameworks import sector_templates
 from seedbed.frameworks.models import Importance, Priority, Role, RoleRequirement, StrategicNeed
 from seedbed.frameworks.sector_templates import SectorTemplate, TemplateSkill
 from seedbed.lib.errors import NotAllowed, NotFound, ServiceError
-from seedbed.skills.models import Skill, SkillCategory
+from seedbed.skills.models import Criticality, Skill, SkillCategory
 from seedbed.skills.services import (
     check_level,
     level_bounds_by_category,
@@ -299,6 +299,10 @@ class SkillPlan:
     @property
     def name(self) -> str:
         return self.existing_name or self.template_name
+
+    @property
+    def criticality_label(self) -> str:
+        return str(Criticality(self.criticality).label)
 
     @property
     def changes(self) -> list[str]:
