@@ -377,6 +377,28 @@ def test_progress_is_reported(org):
     assert calls == [(500, 1200), (1000, 1200), (1200, 1200)]
 
 
+def test_imported_skills_are_found_by_the_list_page_picker_and_api(org, clients):
+    from seedbed.skills.services import record_assertion
+    from tests.conftest import bearer
+
+    commit_esco(skills=skills_table(BASIC), actor=None)
+    python = Skill.objects.get(name="Python")
+    record_assertion(
+        actor=org.user("admin"), person=org.employee, skill=python, level=3, source="manager"
+    )
+    page = clients["employee"].get(reverse("skills:list"), {"q": "staff of music"})
+    assert [s.name for s in page.context["page_obj"]] == ["manage musical staff"]
+    listing = clients["admin"].get(reverse("skills:list"), {"q": "python"})
+    counts = {s.name: s.holder_count for s in listing.context["page_obj"]}
+    assert counts == {"Python": 1, "Python (computer programming)": 0}
+    picker = clients["employee"].get(reverse("skills:search"), {"q": "critically"})
+    assert "think critically" in picker.content.decode()
+    api = clients["outsider"].get(
+        "/api/v1/skills?search=python+programming", **bearer(org.outsider)
+    )
+    assert [s["name"] for s in api.json()["items"]] == ["Python (computer programming)"]
+
+
 # --- occupations -----------------------------------------------------------------------------
 
 
