@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         items += [("people:validation", _("Validation")), ("people:matrix", _("Team matrix"))]
+        items.append(("frameworks:needs", _("Capability needs")))
     if user.access_level == AccessLevel.ADMIN:
         items += [
             ("frameworks:roles", _("Roles")),

@@ -15,6 +15,7 @@ class PersonForm(forms.ModelForm):
             "full_name",
             "email",
             "role",
+            "target_role",
             "team",
             "manager",
             "location",

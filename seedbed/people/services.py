@@ -17,6 +17,7 @@ PERSON_FIELDS = (
     "full_name",
     "email",
     "role",
+    "target_role",
     "team",
     "manager",
     "location",
