@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from seedbed.accounts.models import AuditLog
 from seedbed.frameworks.models import Role, RoleRequirement, StrategicNeed
 from seedbed.frameworks.services import save_need, set_next_roles
 from seedbed.people.models import Person
@@ -105,6 +106,17 @@ def test_career_path_on_the_role_pages(org, clients, senior) -> None:  # type: i
     assert "Choose active roles other than this one" in _text(response)
 
 
+def test_editing_a_role_is_audited_with_its_changes(org, clients) -> None:  # type: ignore[no-untyped-def]
+    developer = org.employee.role
+    response = clients["admin"].post(
+        reverse("frameworks:role_edit", args=[developer.pk]),
+        {"name": "Developer", "description": "Builds things", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    entry = AuditLog.objects.get(action="role.update")
+    assert entry.changes == {"description": ["", "Builds things"]}
+
+
 # --- compare --------------------------------------------------------------------------------
 
 
@@ -114,7 +126,9 @@ def test_compare_two_roles_and_export(org, clients, senior) -> None:  # type: ig
     page = clients["outsider"].get(url, {"a": developer.pk, "b": senior.pk})
     text = _text(page)
     assert page.status_code == 200
-    assert "2 skills required by both (1 at a higher level in Senior Developer" in text
+    assert "2 skills required by both" in text
+    assert "(1 at a higher level in Senior Developer, 0 higher in Developer)" in text
+    assert "1 only in Senior Developer." in text
     assert "only Senior Developer" in text  # SQL
     response = clients["employee"].get(url, {"a": developer.pk, "b": senior.pk, "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -252,6 +266,8 @@ def test_admin_creates_edits_and_archives_a_need(org, clients) -> None:  # type:
     admin.post(reverse("frameworks:need_edit", args=[need.pk]), data | {"headcount": 5})
     need.refresh_from_db()
     assert need.headcount == 5
+    # The service sees the stored need, not one the form already changed: the change is audited.
+    assert AuditLog.objects.get(action="need.update").changes["headcount"] == [3, 5]
     admin.post(reverse("frameworks:need_action", args=[need.pk, "archive"]))
     need.refresh_from_db()
     assert not need.is_active

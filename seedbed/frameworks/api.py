@@ -275,7 +275,11 @@ def _need_data(request: AuthedRequest, data: dict[str, Any]) -> dict[str, Any]:
     """Ids to objects, with a 404 naming the field for an id that does not exist."""
     out = {k: v for k, v in data.items() if k not in ("skill_id", "owner_id")}
     if "skill_id" in data:
-        out["skill"] = _skill(data["skill_id"])
+        out["skill"] = Skill.objects.filter(pk=data["skill_id"]).first()
+        if out["skill"] is None:
+            raise NotFound(
+                _("No skill with id %(id)s.") % {"id": data["skill_id"]}, field="skill_id"
+            )
     if data.get("owner_id") is not None:
         out["owner"] = Person.objects.visible_to(request.user).filter(pk=data["owner_id"]).first()
         if out["owner"] is None:
