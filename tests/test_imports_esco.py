@@ -245,7 +245,8 @@ def test_same_name_without_external_id_is_linked(org):
     commit_esco(skills=skills_table(rows), actor=None)
     python.refresh_from_db()
     assert python.external_id == SKILL_URI + "p1"
-    assert python.name == "python" and python.description == "A language."
+    # Same name ignoring case: Seedbed's spelling stays; ESCO's description is taken.
+    assert python.name == "Python" and python.description == "A language."
     assert python.aliases == ["py", "Python 3"]
     assert python.category_id == category and Skill.objects.count() == count
     again = validate_esco(skills_table(rows))
@@ -416,7 +417,10 @@ def test_occupations_become_roles_linked_by_name_and_idempotent(org):
     assert preview.extra["linked"] == 1
     assert {r.file for r in preview.rows} == {"skills_en.csv", "occupations_en.csv"}
     developer.refresh_from_db()
-    assert developer.external_id == OCCUPATION_URI + "o1"
+    assert developer.external_id == OCCUPATION_URI + "o1" and developer.name == "Developer"
+    assert (
+        preview.rows[3].detail == "linked by name to the existing role “Developer”; new description"
+    )
     assert developer.description == "Writes software."
     assert Role.objects.get(external_id=OCCUPATION_URI + "o2").name == "ICT project manager"
     again = validate_esco(skills_table(BASIC), occupations=occupations_table(occupations))

@@ -13,7 +13,8 @@ found by name, in any order). Rules, also shown on the import page:
   Uploaded alone, an occupations file (recognised by its ``iscoGroup`` column or its
   ``conceptType``) imports only roles.
 - **Matching** is by URI (``external_id``) first: a skill or role with the row's URI takes ESCO's
-  name and, when ESCO has one, its description; aliases are merged (Seedbed's are kept, ESCO's
+  name (unless the two differ only in case: Seedbed's spelling stays) and, when ESCO has one,
+  its description; aliases are merged (Seedbed's are kept, ESCO's
   added, duplicates ignoring case dropped, at most 50); the category is left where an admin put
   it. Without a URI match, a skill or role with the same name (ignoring case) and no external id
   is *linked*: it gets the URI and is updated as above. One with the same name and another
@@ -539,6 +540,10 @@ def _match(
     if record is None:
         result.outcome = Outcome.CREATED
         return _Write(None, name, uri, description, aliases), False
+    # A name that differs only in case keeps Seedbed's spelling (ESCO writes labels in lower
+    # case; an admin's "Python" should not become "python").
+    if record.name.lower() == name.lower():
+        name = record.name
     new_aliases = merge_aliases(record.aliases, aliases, name) if spec.what == "skill" else []
     new_description = description or record.description
     changes: list[str] = []
