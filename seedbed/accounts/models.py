@@ -155,6 +155,12 @@ class OrgSettings(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         _("review interval (months)"), default=12
     )
+    learning_hours_per_month = models.DecimalField(
+        _("dedicated learning hours per person per month"),
+        max_digits=5,
+        decimal_places=1,
+        default=4,
+    )
     default_language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )

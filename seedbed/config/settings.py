@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "seedbed.people",
     "seedbed.imports",
     "seedbed.gaps",
+    "seedbed.learning",
+    "seedbed.certifications",
+    "seedbed.development",
+    "seedbed.notifications",
+    "seedbed.surveys",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +190,10 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("SEEDBED_FROM_EMAIL", "seedbed@localhost")
+# Where people open Seedbed: links in emails start with this (no trailing slash).
+BASE_URL = env_str("SEEDBED_BASE_URL", "http://localhost:8000").rstrip("/")
+# How often `seedbed worker` queues the daily housekeeping (survey reminders, stale nudges).
+HOUSEKEEPING_INTERVAL_SECONDS = env_int("SEEDBED_HOUSEKEEPING_INTERVAL_SECONDS", 86400, minimum=10)
 
 # --- Content-Security-Policy: no inline scripts, everything served by us -----------------
 from django.utils.csp import CSP  # noqa: E402
