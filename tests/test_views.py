@@ -281,16 +281,17 @@ def test_matrix_query_budget(org, clients, django_assert_num_queries):
     _grow_team(org, 5)
     # session, user, OrgSettings-free scoping (subqueries), then the matrix's 5 queries:
     # people, requirements, current levels (with last evidence), the review interval
-    # (OrgSettings, for stale marks), skills. Nothing per row or cell.
-    with django_assert_num_queries(2 + 5):
+    # (OrgSettings, for stale marks), skills; the navigation's unread-notification count.
+    # Nothing per row or cell.
+    with django_assert_num_queries(2 + 5 + 1):
         clients["manager"].get(reverse("people:matrix"))
 
 
 def test_validation_queue_query_budget(org, clients, django_assert_num_queries):
     _grow_team(org, 5)
     # session + user; paginator count; page rows (one join); required levels;
-    # scale lookup: default scale, levels, categories.
-    with django_assert_num_queries(2 + 1 + 1 + 1 + 3):
+    # scale lookup: default scale, levels, categories; the navigation's unread count.
+    with django_assert_num_queries(2 + 1 + 1 + 1 + 3 + 1):
         clients["manager"].get(reverse("people:validation"))
 
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from seedbed.accounts.models import AccessLevel
+from seedbed.notifications.nav import nav_items as inbox_nav
+from seedbed.surveys.nav import nav_items as survey_nav
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -31,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("imports:start", _("Import")),
             ("accounts:settings", _("Settings")),
         ]
+    items += survey_nav(user) + inbox_nav(user)
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {
         "nav_items": [

@@ -13,9 +13,11 @@ def home_context(user: User) -> dict[str, Any]:
     from seedbed.frameworks.models import RoleRequirement
     from seedbed.people.models import Person
     from seedbed.skills.models import PersonSkill, Skill
+    from seedbed.surveys.selectors import open_tasks as open_survey_tasks
 
     person = Person.objects.filter(user=user).select_related("role", "team").first()
     ctx: dict[str, Any] = {"person": person}
+    ctx["survey_tasks"] = open_survey_tasks(user) if person is not None else []
     if person is not None:
         ctx["my_rated"] = PersonSkill.objects.filter(person=person).count()
         ctx["my_required"] = (

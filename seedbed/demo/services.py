@@ -8,7 +8,9 @@ Steps of ``build_demo`` (one transaction):
 5. two years of rating history: two review cycles of self-ratings validated by managers, newer
    self-ratings still waiting for validation, some levels not reviewed for over a year, and a few
    certifications, assessments, completed courses and peer ratings;
-6. interests (keen / happy / not interested) and one person who left.
+6. interests (keen / happy / not interested) and one person who left;
+7. a skills survey running for Engineering: launched nine days ago, due in twelve, seven of
+   sixteen done and the demo employee half-way (their answers wait for validation).
 
 All randomness comes from one seeded generator and every date is relative to ``now``, so a
 demo built from the same seed on the same day is the same demo.
@@ -42,6 +44,8 @@ from seedbed.skills.services import (
     save_skill,
     set_interest,
 )
+from seedbed.surveys.models import Scope
+from seedbed.surveys.services import launch_campaign, submit_answers
 
 DEFAULT_SEED = 2026
 # The two company-wide skills reviews, in days before ``now``: the older one is more than a
@@ -176,6 +180,7 @@ class _Builder:
         deactivate_person(
             actor=self.admin, person=former, left_on=(self.now - timedelta(days=150)).date()
         )
+        self.build_survey()
         audit(
             actor=self.admin, action="demo.build", summary=f"Demo company {data.ORG_NAME} created"
         )
@@ -461,3 +466,41 @@ class _Builder:
                 )
             for skill, interest in choices:
                 set_interest(actor=user, person=person, skill=self.skills[skill], interest=interest)
+
+    def build_survey(self) -> None:
+        campaign = launch_campaign(
+            actor=self.admin,
+            name="Engineering skills check",
+            message=(
+                "Please confirm or update your levels in the skills your role needs before we "
+                "plan next year's training budget."
+            ),
+            scope=Scope.TEAM,
+            team=self.teams["Engineering"],
+            deadline=(self.now + timedelta(days=12)).date(),
+            now=self.now - timedelta(days=9),
+        )
+        done = ("jonas", "ravi", "mateusz", "sven", "kenji", "liam", "julia")
+        for key in (*done, data.EMPLOYEE_KEY):
+            person, user = self.people[key], self.users[key]
+            task = campaign.tasks.get(person=person)
+            current = {
+                ps.skill_id: ps.self_level if ps.pending_validation else ps.level
+                for ps in PersonSkill.objects.filter(person=person)
+            }
+            items = list(task.items.order_by("skill__name"))
+            if key == data.EMPLOYEE_KEY:
+                items = items[:2]  # half-way: her task stays open
+            answers: dict[int, int] = {}
+            for item in items:
+                level = current.get(item.skill_id)
+                answers[item.skill_id] = (
+                    level if level is not None else max(1, (item.required_level or 2) - 1)
+                )
+            submit_answers(
+                actor=user,
+                task=task,
+                answers=answers,
+                complete=key != data.EMPLOYEE_KEY,
+                at=self._day(self.rng.uniform(1, 8)),
+            )

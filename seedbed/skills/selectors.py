@@ -45,9 +45,12 @@ def effective_scale_by_category(default_id: int) -> dict[int, int]:
 
 
 def months_before(moment: datetime, months: int) -> datetime:
-    """``moment`` minus whole calendar months (31 March minus one month is 28/29 February)."""
+    """``moment`` minus whole calendar months (31 March minus one month is 28/29 February);
+    never earlier than 1 January of year 1."""
     years, month0 = divmod(moment.month - 1 - months, 12)
     year, month = moment.year + years, month0 + 1
+    if year < 1:
+        return moment.replace(year=1, month=1, day=1)
     return moment.replace(
         year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
     )

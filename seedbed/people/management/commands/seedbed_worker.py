@@ -1,7 +1,9 @@
 """``seedbed worker [--batch]``: run background tasks (django-tasks-db's database worker).
 
-Steps: run ``db_worker --no-reload`` on the default queue until stopped, or with ``--batch``
-until the queue is empty.
+Steps: start the housekeeping scheduler (a thread that queues the daily housekeeping about
+every ``SEEDBED_HOUSEKEEPING_INTERVAL_SECONDS``; not with ``--batch``), then run
+``db_worker --no-reload`` on the default queue until stopped, or with ``--batch`` until the
+queue is empty.
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from seedbed.surveys.scheduler import HousekeepingScheduler
+
 
 class Command(BaseCommand):
-    help = "Run the background task worker (django-tasks-db)."
+    help = "Run the background task worker (django-tasks-db) and the housekeeping scheduler."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -23,6 +28,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_args = ["--no-reload", "--no-startup-delay"]
+        scheduler = None
         if options["batch"]:
             worker_args.append("--batch")
-        call_command("db_worker", *worker_args, verbosity=options["verbosity"])
+        else:
+            scheduler = HousekeepingScheduler(
+                interval_seconds=settings.HOUSEKEEPING_INTERVAL_SECONDS
+            )
+            scheduler.start()
+        try:
+            call_command("db_worker", *worker_args, verbosity=options["verbosity"])
+        finally:
+            if scheduler is not None:
+                scheduler.stop()

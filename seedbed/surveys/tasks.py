@@ -1,0 +1,22 @@
+"""Background work of surveys (the django-tasks-db worker; immediate in tests)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.tasks import task
+
+from seedbed.surveys import services
+
+
+@task()
+def announce_campaign(campaign_id: int) -> int:
+    """Tell everyone with a task in a just-launched campaign (in-app and email)."""
+    return services.announce(campaign_id=campaign_id)
+
+
+@task()
+def daily_housekeeping() -> dict[str, int]:
+    """Reminders for campaigns due soon or overdue, stale-level nudges, email retries. Queued
+    about once a day by the scheduler in ``seedbed worker``."""
+    return asdict(services.run_housekeeping())
