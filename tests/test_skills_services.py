@@ -133,10 +133,10 @@ def test_rule_ignores_order(evs):
 
 
 @given(evidence_st)
-def test_pending_iff_self_newer_than_manager(evs):
+def test_pending_iff_claim_newer_than_manager(evs):
     cur = current_level(evs)
     assert cur is not None
-    selfs = [e for e in evs if e.source == "self"]
+    selfs = [e for e in evs if e.source in ("self", "learning")]
     mgrs = [e for e in evs if e.source == "manager"]
     expected = bool(selfs) and (
         not mgrs or max((e.at, e.id) for e in selfs) > max((e.at, e.id) for e in mgrs)

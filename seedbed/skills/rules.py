@@ -19,7 +19,8 @@ A level is **stale** when its newest evidence of any source (``last_at``) is old
 organisation's review interval: confirming a level (a new self-rating, then validation) makes
 it fresh again.
 
-A self-rating is **pending validation** when it is newer than the newest manager validation
+A **claim** (a self-rating, or the level a completed learning item promises) is **pending
+validation** when it is newer than the newest manager validation
 (or there is none); the manager's queue shows exactly those.
 """
 
@@ -28,6 +29,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+
+# Evidence a manager confirms: what the person says of themselves, and what finishing a
+# learning item promises (recorded by the learning services on completion).
+CLAIM_SOURCES = frozenset({"self", "learning"})
 
 TIERS: dict[str, int] = {
     "manager": 3,
@@ -66,6 +71,7 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
     """Apply the rule above to all assertions of one person in one skill (any order)."""
     best: Evidence | None = None
     latest_self: Evidence | None = None
+    latest_claim: Evidence | None = None
     latest_manager: Evidence | None = None
     newest_at: datetime | None = None
     for ev in evidence:
@@ -78,15 +84,19 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
             latest_self is None or (ev.at, ev.id) > (latest_self.at, latest_self.id)
         ):
             latest_self = ev
+        if ev.source in CLAIM_SOURCES and (
+            latest_claim is None or (ev.at, ev.id) > (latest_claim.at, latest_claim.id)
+        ):
+            latest_claim = ev
         if ev.source == "manager" and (
             latest_manager is None or (ev.at, ev.id) > (latest_manager.at, latest_manager.id)
         ):
             latest_manager = ev
     if best is None or newest_at is None:
         return None
-    pending = latest_self is not None and (
+    pending = latest_claim is not None and (
         latest_manager is None
-        or (latest_self.at, latest_self.id) > (latest_manager.at, latest_manager.id)
+        or (latest_claim.at, latest_claim.id) > (latest_manager.at, latest_manager.id)
     )
     return Current(
         level=best.level,
@@ -94,6 +104,6 @@ def current_level(evidence: Iterable[Evidence]) -> Current | None:
         at=best.at,
         self_level=latest_self.level if latest_self else None,
         self_at=latest_self.at if latest_self else None,
-        pending_assertion_id=latest_self.id if pending and latest_self else None,
+        pending_assertion_id=latest_claim.id if pending and latest_claim else None,
         last_at=newest_at,
     )

@@ -169,7 +169,12 @@ class QueueItemOut(Schema):
     self_assessed_at: datetime | None
     level: int = Field(description="Current level (before this validation).")
     source: Source
-    note: str = Field(description="The self-rating's note.")
+    claimed_level: int | None = Field(description="The level waiting for validation.")
+    claimed_source: Source | None = Field(
+        description="self (a self-rating) or learning (the level a completed item promises)."
+    )
+    claimed_at: datetime | None
+    note: str = Field(description="The claim's note.")
     evidence_url: str
 
     @staticmethod
@@ -181,6 +186,18 @@ class QueueItemOut(Schema):
         return str(obj.skill.name)
 
     @staticmethod
+    def resolve_claimed_level(obj: Any) -> int | None:
+        return int(obj.pending_assertion.level) if obj.pending_assertion_id else None
+
+    @staticmethod
+    def resolve_claimed_source(obj: Any) -> str | None:
+        return str(obj.pending_assertion.source) if obj.pending_assertion_id else None
+
+    @staticmethod
+    def resolve_claimed_at(obj: Any) -> datetime | None:
+        return obj.pending_assertion.created_at if obj.pending_assertion_id else None
+
+    @staticmethod
     def resolve_note(obj: Any) -> str:
         return str(obj.pending_assertion.note) if obj.pending_assertion_id else ""
 
@@ -190,7 +207,7 @@ class QueueItemOut(Schema):
 
 
 class ValidateIn(In):
-    """``{"action": "accept"}`` keeps the self-rated level; ``{"action": "adjust", "level": n,
+    """``{"action": "accept"}`` keeps the claimed level; ``{"action": "adjust", "level": n,
     "note": "why"}`` sets another level and says why."""
 
     action: Literal["accept", "adjust"]

@@ -309,8 +309,9 @@ def validate_rating(
     level: int | None = None,
     note: str = "",
 ) -> Assertion:
-    """Accept a pending self-rating (``level`` None or equal) or adjust it to ``level``, which
-    then needs a note saying why. Records a manager assertion that points at the self-rating."""
+    """Accept a pending claim (a self-rating or a completed item's level; ``level`` None or
+    equal) or adjust it to ``level``, which then needs a note saying why. Records a manager
+    assertion that points at the claim."""
     ps = (
         PersonSkill.objects.select_for_update()
         .select_related("person", "skill")
@@ -318,15 +319,14 @@ def validate_rating(
     )
     if not ps.pending_validation or ps.pending_assertion_id is None:
         raise ServiceError(_("This rating has already been validated."), field="level")
-    self_level = ps.self_level if ps.self_level is not None else ps.level
-    final = self_level if level is None else level
-    if final != self_level and not note.strip():
+    pending = Assertion.objects.get(pk=ps.pending_assertion_id)
+    final = pending.level if level is None else level
+    if final != pending.level and not note.strip():
         raise ServiceError(
             _("Say why you adjust the level, so %(name)s can learn from it.")
             % {"name": ps.person.full_name},
             field="note",
         )
-    pending = Assertion.objects.get(pk=ps.pending_assertion_id)
     return record_assertion(
         actor=actor,
         person=ps.person,
