@@ -86,7 +86,7 @@ def rate(request: AuthedHttpRequest) -> HttpResponse:
         if interest:
             services.set_interest(actor=request.user, person=person, skill=skill, interest=interest)
     except ServiceError as exc:
-        error = exc.message
+        error: str | None = exc.message
     else:
         error = None
     if request.htmx:
