@@ -260,6 +260,10 @@ def test_admin_creates_edits_and_archives_a_need(org, clients) -> None:  # type:
     assert response.status_code == 302
     need = StrategicNeed.objects.get()
     assert (need.skill, need.headcount, need.owner) == (k8s, 3, org.manager)
+    # An archived skill (the picker never offers one) is refused next to the skill.
+    old = make_skill("COBOL", is_active=False)
+    refused = admin.post(reverse("frameworks:need_create"), data | {"skill": old.pk})
+    assert refused.status_code == 200 and "COBOL is archived" in _text(refused)
     # A level beyond the scale comes back on the form with the service's message.
     bad = admin.post(reverse("frameworks:need_edit", args=[need.pk]), data | {"level": 9})
     assert bad.status_code == 200 and "outside the scale" in _text(bad)
