@@ -32,6 +32,13 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    # A request leaves its user's language and time zone active on this thread; reset them so
+    # a later test that calls a service directly gets English messages and the default zone.
+    from django.utils import timezone, translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @dataclass
