@@ -18,7 +18,7 @@ from seedbed.people.models import Person
 from seedbed.skills.models import Assertion, Skill, Source
 from seedbed.surveys import services
 from seedbed.surveys.models import Campaign, CampaignStatus, Scope, SurveyTask, TaskStatus
-from tests.builders import make_team
+from tests.builders import make_person, make_team
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,13 @@ def test_launch_form_names_the_problem(org, clients):
     )
     assert "The deadline has passed" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+def test_launch_form_can_be_preset_by_a_link(org, clients):
+    url = reverse("surveys:launch") + f"?scope=team&team={org.employee.team_id}"
+    html = clients["admin"].get(url).content.decode()
+    assert 'value="team" required id="id_scope_1" checked>' in html
+    assert f'<option value="{org.employee.team_id}" selected>' in html
 
 
 @pytest.mark.parametrize("actor", ["manager", "employee", "outsider"])
@@ -234,3 +241,42 @@ def test_home_lists_open_tasks_and_my_surveys_lists_all(org, clients):
         .get(reverse("surveys:task", args=[_task(campaign, org.employee).pk]))
         .content.decode()
     )
+
+
+# --- query budgets ---------------------------------------------------------------------------
+
+
+def _grow(org, n: int, campaign: Campaign) -> None:  # type: ignore[no-untyped-def]
+    for i in range(n):
+        team = make_team()
+        person = make_person(
+            access="employee", team=team, role=org.employee.role, manager=org.manager
+        )
+        SurveyTask.objects.create(campaign=campaign, person=person, team=team)
+        _launch(org, name=f"More {i}", scope=Scope.ROLE, role=org.employee.role)
+
+
+@pytest.mark.parametrize(
+    ("actor", "which"),
+    [("admin", "list"), ("manager", "list"), ("admin", "detail"), ("lead", "detail")],
+)
+def test_survey_pages_query_count_is_constant(org, clients, actor, which):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    campaign = _launch(org)
+    url = (
+        reverse("surveys:list")
+        if which == "list"
+        else reverse("surveys:detail", args=[campaign.pk])
+    )
+    counts = []
+    for size in (2, 12):
+        _grow(org, size, campaign)
+        with CaptureQueriesContext(connection) as ctx:
+            assert clients[actor].get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    # session, user; the list: count + page | the detail: campaign, progress, count + page of
+    # those behind; the navigation's unread count.
+    assert counts[0] == (2 + 2 + 1 if which == "list" else 2 + 1 + 1 + 2 + 1)

@@ -77,7 +77,9 @@ def campaign_list(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def launch(request: AuthedHttpRequest) -> HttpResponse:
     _require_admin(request)
-    form = LaunchForm(request.POST or None)
+    # Links may preset the form, e.g. "survey this team" from a dashboard: ?scope=team&team=3
+    preset = {k: request.GET[k] for k in ("name", "scope", "team", "role") if request.GET.get(k)}
+    form = LaunchForm(request.POST or None, initial=preset)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         campaign = run_service(
