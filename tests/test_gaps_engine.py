@@ -263,7 +263,7 @@ def test_sums_by_group_add_up_to_the_grouped_people(o, data):
 
 @given(org_arrays(), st.data())
 def test_skill_coverage_adds_up_and_never_drops_when_a_rating_rises(o, data):
-    levels, required, _w, active = o
+    levels, required, _w, _a = o
     met_n, req_n = an.skill_coverage(levels, required)
     assert (met_n <= req_n).all() and (met_n >= 0).all()
     total = int(req_n.sum())

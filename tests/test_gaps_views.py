@@ -233,7 +233,7 @@ def test_team_dashboard_people_rows(small, clients):
     by_name = clients["admin"].get(f"/gaps/teams/{org.employee.team_id}/?order=name")
     assert [r.name for r in by_name.context["people_rows"]] == sorted(rows)
     ready = clients["admin"].get(f"/gaps/teams/{org.employee.team_id}/?order=readiness")
-    assert [r.name for r in ready.context["people_rows"]][0] == "Emil Employee"
+    assert ready.context["people_rows"][0].name == "Emil Employee"
 
 
 def test_person_view_current_and_target_role(small, clients):

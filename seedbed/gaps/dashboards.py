@@ -446,7 +446,9 @@ def needs(ctx: Context) -> list[NeedRow]:
     """Active strategic needs against the organisation's levels (the same figures as
     ``selectors.needs_status``, from the matrix already loaded), with the scope's share.
     One query."""
-    need_list = list(StrategicNeed.objects.filter(is_active=True).select_related("skill", "owner"))
+    need_list = list(
+        StrategicNeed.objects.filter(is_active=True).select_related("skill__category", "owner")
+    )
     if not need_list:
         return []
     org, m = ctx.org, ctx.m
