@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     SURVEY_TASK = "survey_task", _("Skill survey")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     STALE_LEVELS = "stale_levels", _("Levels to confirm")
+    CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiring")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
