@@ -137,6 +137,7 @@ def _register_routers() -> None:
     from seedbed.accounts.api import router as accounts_router
     from seedbed.frameworks.api import router as frameworks_router
     from seedbed.gaps.api import router as gaps_router
+    from seedbed.learning.api import router as learning_router
     from seedbed.notifications.api import router as notifications_router
     from seedbed.people.api import router as people_router
     from seedbed.skills.api import router as skills_router
@@ -147,6 +148,7 @@ def _register_routers() -> None:
     api.add_router("/", frameworks_router)
     api.add_router("/", skills_router)
     api.add_router("/", gaps_router)
+    api.add_router("/", learning_router)
     api.add_router("/", surveys_router)
     api.add_router("/", notifications_router)
 

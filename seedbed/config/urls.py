@@ -12,6 +12,7 @@ urlpatterns = [
     path("roles/", include("seedbed.frameworks.urls")),
     path("import/", include("seedbed.imports.urls")),
     path("gaps/", include("seedbed.gaps.urls")),
+    path("learning/", include("seedbed.learning.urls")),
     path("surveys/", include("seedbed.surveys.urls")),
     path("inbox/", include("seedbed.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
