@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from seedbed.notifications import services
 from seedbed.notifications.models import Kind, Notification
@@ -149,3 +149,22 @@ def test_api_lists_and_marks_only_ones_own(org):
     assert client.post("/api/v1/notifications/read-all").json() == {"marked": 1}
     assert _api(org.outsider).get("/api/v1/notifications/unread-count").json() == {"unread": 1}
     assert client.get("/api/v1/notifications?kind=bogus").status_code == 422
+
+
+def test_personal_data_export_lists_notifications_and_erasure_removes_them(org):
+    from seedbed.people.services import erase_person, personal_data_export
+    from seedbed.surveys.services import launch_campaign
+
+    launch_campaign(
+        actor=org.user("admin"),
+        name="Check",
+        scope="role",
+        role=org.employee.role,
+        deadline=timezone.localdate(),
+    )
+    _notify(org.employee)
+    data = personal_data_export(actor=org.user("employee"), person=org.employee)
+    assert [n["emailed_to"] for n in data["notifications"]] == [org.employee.email]
+    assert data["survey_tasks"] == [{"survey": "Check", "status": "open", "completed_at": None}]
+    erase_person(actor=org.user("admin"), person=org.employee)
+    assert not Notification.objects.filter(recipient=org.employee).exists()

@@ -139,6 +139,7 @@ def erase_person(*, actor: User, person: Person) -> Person:
     label = f"Erased person #{person.pk}"
     person.assertions.update(note="", evidence_url="")
     person.interests.all().delete()
+    person.notifications.all().delete()  # their inbox: titles, bodies, their email address
     if person.user_id:
         user = User.objects.get(pk=person.user_id)
         user.email = f"erased-{person.pk}@invalid"
@@ -162,7 +163,8 @@ def erase_person(*, actor: User, person: Person) -> Person:
 
 def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
     """Everything Seedbed holds about ``person`` (a data-subject access request): profile,
-    every assertion about them, current levels, interests and the audit entries about them.
+    every assertion about them, current levels, interests, notifications, survey tasks and the
+    audit entries about them.
     Admins may export anyone, everyone else only themselves; each export is audited."""
     from seedbed.accounts.models import AuditLog
     from seedbed.skills.models import Assertion, PersonSkill, SkillInterest
@@ -224,6 +226,25 @@ def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
             "at"
         )
     ]
+    notifications = [
+        {
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "emailed_to": n.email_to or None,
+            "created_at": n.created_at.isoformat(),
+            "read": n.read_at is not None,
+        }
+        for n in person.notifications.order_by("created_at", "id")
+    ]
+    survey_tasks = [
+        {
+            "survey": t.campaign.name,
+            "status": t.status,
+            "completed_at": t.completed_at.isoformat() if t.completed_at else None,
+        }
+        for t in person.survey_tasks.select_related("campaign").order_by("created_at", "id")
+    ]
     audit(
         actor=actor,
         action="person.export",
@@ -236,6 +257,8 @@ def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
         "assertions": assertions,
         "current_levels": current,
         "interests": interests,
+        "notifications": notifications,
+        "survey_tasks": survey_tasks,
         "audit": audit_entries,
     }
 
