@@ -168,3 +168,36 @@ def test_personal_data_export_lists_notifications_and_erasure_removes_them(org):
     assert data["survey_tasks"] == [{"survey": "Check", "status": "open", "completed_at": None}]
     erase_person(actor=org.user("admin"), person=org.employee)
     assert not Notification.objects.filter(recipient=org.employee).exists()
+
+
+class PickyBackend:
+    """A mail server that refuses one address."""
+
+    refused = "rita"
+
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> PickyBackend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send_messages(self, messages: list) -> int:  # type: ignore[type-arg]
+        for message in messages:
+            if message.to[0].startswith(self.refused):
+                raise ConnectionRefusedError("mailbox unavailable")
+            mail.outbox.append(message)
+        return len(messages)
+
+
+def test_sending_goes_through_every_batch_and_tries_each_mail_once(org, settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.test_notifications.PickyBackend"}}
+    _notify(org.employee, org.manager, org.lead, org.report2, org.outsider)
+    assert services.send_pending_emails(batch_size=2) == 4
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        p.email for p in (org.employee, org.manager, org.lead, org.outsider)
+    )
+    waiting = Notification.objects.email_pending().get()
+    assert waiting.recipient == org.report2  # released for a later run

@@ -123,36 +123,35 @@ def _email(notification: Notification, default: str) -> EmailMessage:
         )
 
 
-def send_pending_emails(*, limit: int = 1000, now: datetime | None = None) -> int:
-    """Mail the notifications waiting for it (created within ``EMAIL_RETRY_WINDOW``), each at
+def send_pending_emails(*, batch_size: int = 500, now: datetime | None = None) -> int:
+    """Mail every notification waiting for it (created within ``EMAIL_RETRY_WINDOW``), each at
     most once: a row is claimed by setting ``emailed_at`` before its mail is handed to the mail
-    backend and released again if that fails, so a later run retries it. Returns how many
+    backend and released again if that fails, so a later run retries it. Rows are read in
+    batches by id, so each is tried once per run however many there are. Returns how many
     were sent."""
     now = now or timezone.now()
-    pending = list(
-        Notification.objects.email_pending()
-        .filter(created_at__gte=now - EMAIL_RETRY_WINDOW)
-        .select_related("recipient__user")
-        .order_by("created_at", "id")[:limit]
-    )
-    if not pending:
-        return 0
-    default = default_language()
-    sent = 0
-    with mailers.default as connection:
-        for notification in pending:
-            claimed = Notification.objects.filter(
-                pk=notification.pk, emailed_at__isnull=True
-            ).update(emailed_at=now)
-            if not claimed:  # another worker took it
-                continue
-            try:
-                connection.send_messages([_email(notification, default)])
-            except Exception:
-                logger.exception("Could not mail notification %s; will retry", notification.pk)
-                Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            else:
-                sent += 1
+    waiting = Notification.objects.email_pending().filter(created_at__gte=now - EMAIL_RETRY_WINDOW)
+    default: str | None = None
+    sent, last_id = 0, 0
+    while batch := list(
+        waiting.filter(pk__gt=last_id).select_related("recipient__user").order_by("pk")[:batch_size]
+    ):
+        last_id = batch[-1].pk
+        default = default or default_language()
+        with mailers.default as connection:
+            for notification in batch:
+                claimed = Notification.objects.filter(
+                    pk=notification.pk, emailed_at__isnull=True
+                ).update(emailed_at=now)
+                if not claimed:  # another worker took it
+                    continue
+                try:
+                    connection.send_messages([_email(notification, default)])
+                except Exception:
+                    logger.exception("Could not mail notification %s; will retry", notification.pk)
+                    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+                else:
+                    sent += 1
     return sent
 
 
