@@ -11,6 +11,7 @@ Steps:
 
 from __future__ import annotations
 
+import os
 from argparse import ArgumentParser
 from typing import Any
 
@@ -62,7 +63,11 @@ class Command(BaseCommand):
                 ("web server", serving.granian_command(host=HOST, port=port, workers=1)),
                 ("task worker", serving.worker_command()),
             ],
-            env=serving.child_environment(demo=True),
+            env={
+                **serving.child_environment(demo=True),
+                # Links in the demo's (console) emails point at this demo's address.
+                "SEEDBED_BASE_URL": os.environ.get("SEEDBED_BASE_URL", f"http://{HOST}:{port}"),
+            },
             say=self.say,
         )
         if code:
