@@ -209,6 +209,52 @@ def record_assertion(
     return assertion
 
 
+# Evidence Seedbed records itself when an operation elsewhere finishes (a completed learning
+# item, a signed-off task): the calling service has checked who may do that operation.
+SYSTEM_SOURCES = frozenset({Source.LEARNING, Source.ASSESSMENT, Source.CERTIFICATION})
+
+
+@transaction.atomic
+def record_system_assertion(
+    *,
+    person: Person,
+    skill: Skill,
+    level: int,
+    source: str,
+    note: str,
+    rater: User | None,
+) -> Assertion:
+    """Append evidence produced by Seedbed itself on behalf of a checked operation and refresh
+    the current level. Skips ``check_may_assert`` on purpose: the calling service (e.g.
+    ``seedbed.learning.services.enrolments.complete``) already decided that ``rater`` may
+    finish that operation. Only the system sources (learning, assessment, certification)."""
+    if source not in SYSTEM_SOURCES:
+        raise ServiceError(
+            _("Seedbed records only learning, assessment or certification evidence itself."),
+            field="source",
+        )
+    if not skill.is_active:
+        raise ServiceError(_("%(skill)s is archived.") % {"skill": skill.name}, field="skill")
+    if not person.is_active:
+        raise ServiceError(
+            _("%(name)s has left; their skills can no longer be rated.")
+            % {"name": person.full_name},
+            field="person",
+        )
+    check_level(skill, level)
+    assertion = Assertion.objects.create(
+        person=person, skill=skill, level=level, source=source, rater=rater, note=note.strip()
+    )
+    refresh_current_levels([(person.pk, skill.pk)])
+    audit(
+        actor=rater,
+        action=f"assertion.{source}",
+        obj=assertion,
+        summary=f"{person.full_name}: {skill.name} = {level} ({source}, recorded by Seedbed)",
+    )
+    return assertion
+
+
 @transaction.atomic
 def record_assertions_bulk(
     *, actor: User | None, rows: Sequence[NewAssertion], summary: str

@@ -1,0 +1,936 @@
+"""Doing the learning: enrolment, approval, progress, attendance, completion (which feeds the
+skills inventory), on-the-job sign-off, the reaction survey, and learning hours.
+
+Who may do what:
+- **enrol**: oneself; a manager for anyone in their reporting line; HR (admins) anyone.
+  Items that need approval start as *requested* when people enrol themselves; an enrolment
+  made by the manager or HR is approved by making it.
+- **approve / reject**: the person's managers up the line and HR; never one's own request.
+- **progress, due date, completion, cancellation, hours**: the person, their managers, HR.
+- **attendance** and **naming assessors**: their managers and HR (not the person).
+- **sign-off**: only the named assessor.
+
+**Completion** records, for each skill the item develops, an assertion with source
+"learning" at the item's level (a claim the manager confirms in the validation queue).
+
+**Sign-off rule** (on-the-job tasks, shown in the UI): the task is signed off when every named
+assessor has signed it off; one "not yet" keeps it open. The level recorded for each skill is
+the lowest level the assessors confirmed (never above the level the task develops), with
+source "assessment" and a note naming the assessors. An assessor is the person's manager, or a
+colleague whose confirmed level in each of the task's skills is at least the task's level.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from seedbed.accounts.models import AccessLevel, OrgSettings
+from seedbed.accounts.services import audit
+from seedbed.learning.models import (
+    Enrolment,
+    EnrolmentStatus,
+    ItemSkill,
+    Kind,
+    LearningHours,
+    LearningItem,
+    LearningPlan,
+    Session,
+    SignOff,
+    SignOffDecision,
+)
+from seedbed.learning.services.catalogue import HOLDS_SEAT
+from seedbed.lib.errors import Conflict, NotAllowed, ServiceError
+from seedbed.people.models import Person, PersonQuerySet
+from seedbed.skills.models import PersonSkill, Source
+from seedbed.skills.services import record_system_assertion
+
+if TYPE_CHECKING:
+    from seedbed.accounts.models import User
+
+OPEN = (
+    EnrolmentStatus.REQUESTED,
+    EnrolmentStatus.ENROLLED,
+    EnrolmentStatus.IN_PROGRESS,
+    EnrolmentStatus.AWAITING_SIGNOFF,
+)
+LEARNING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.AWAITING_SIGNOFF)
+# Levels that count as "held" for an assessor: confirmed by someone other than the person.
+CONFIRMED_SOURCES = (Source.MANAGER, Source.ASSESSMENT, Source.CERTIFICATION)
+NOTIFICATION_KIND = "learning"
+MAX_HOURS_PER_DAY = Decimal(24)
+
+
+# --- who may -----------------------------------------------------------------------------
+
+
+def is_self(user: User, person: Person) -> bool:
+    return person.user_id is not None and person.user_id == user.pk
+
+
+def manages(user: User, person: Person) -> bool:
+    """HR (admins) for anyone but themselves; managers for their reporting line."""
+    return Person.objects.validatable_by(user).filter(pk=person.pk).exists()
+
+
+def may_act_on(user: User, person: Person) -> bool:
+    """The person themselves, their managers, HR."""
+    return user.is_active and (is_self(user, person) or manages(user, person))
+
+
+def _require_act_on(user: User, person: Person, message: str) -> None:
+    if not may_act_on(user, person):
+        raise NotAllowed(message)
+
+
+def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
+    """Enrolments ``user`` may see: HR all; others their own and their reporting line's, and
+    those they were named to assess."""
+    if not (user.is_authenticated and user.is_active):
+        return Enrolment.objects.none()
+    if user.access_level == AccessLevel.ADMIN:
+        return Enrolment.objects.all()
+    assessing = SignOff.objects.filter(enrolment=OuterRef("pk"), assessor__user=user)
+    return Enrolment.objects.filter(
+        Q(person__in=Person.objects.reporting_line_of(user)) | Q(Exists(assessing))
+    )
+
+
+def approvals_for(user: User) -> QuerySet[Enrolment]:
+    """Requests ``user`` may decide: of their reporting line (HR: everyone's but their own)."""
+    return Enrolment.objects.filter(
+        status=EnrolmentStatus.REQUESTED, person__in=Person.objects.validatable_by(user)
+    )
+
+
+def people_with_hours_visible_to(user: User) -> PersonQuerySet:
+    """People whose learning hours ``user`` may see: HR everyone; others themselves and their
+    reporting line."""
+    if user.is_authenticated and user.is_active and user.access_level == AccessLevel.ADMIN:
+        return Person.objects.all()
+    return Person.objects.reporting_line_of(user)
+
+
+def hours_visible_to(user: User) -> QuerySet[LearningHours]:
+    return LearningHours.objects.filter(person__in=people_with_hours_visible_to(user))
+
+
+def signoffs_for(user: User) -> QuerySet[SignOff]:
+    """The sign-offs ``user`` was named for, of tasks not finished yet."""
+    return SignOff.objects.filter(
+        assessor__user=user, enrolment__status=EnrolmentStatus.AWAITING_SIGNOFF
+    )
+
+
+# --- notifications -------------------------------------------------------------------------
+
+
+def _link(enrolment: Enrolment) -> str:
+    return reverse("learning:enrolment", args=[enrolment.pk])
+
+
+def _notify(recipients: list[Person], write: Any) -> None:
+    from seedbed.notifications.services import notify
+
+    people = [p for p in recipients if p is not None and p.is_active]
+    if people:
+        notify(recipients=people, kind=NOTIFICATION_KIND, write=write)
+
+
+def _approvers(person: Person) -> list[Person]:
+    """Who hears of a request: the person's manager, else HR."""
+    manager = person.manager
+    if manager is not None and manager.is_active and manager.user_id is not None:
+        return [manager]
+    return list(
+        Person.objects.filter(
+            user__access_level=AccessLevel.ADMIN, user__is_active=True, is_active=True
+        )
+        .exclude(pk=person.pk)
+        .select_related("user")
+    )
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+def unmet_prerequisites(person: Person, item: LearningItem) -> list[str]:
+    """What ``person`` still lacks for ``item``, in words (empty when ready)."""
+    missing: list[str] = []
+    completed = set(
+        Enrolment.objects.filter(person=person, status=EnrolmentStatus.COMPLETED).values_list(
+            "item_id", flat=True
+        )
+    )
+    levels = dict(PersonSkill.objects.filter(person=person).values_list("skill_id", "level"))
+    for pre in item.prerequisites.select_related("requires_item", "requires_skill"):
+        if pre.requires_item_id is not None:
+            if pre.requires_item_id not in completed:
+                missing.append(
+                    _("complete “%(title)s” first") % {"title": pre.requires_item.title}  # type: ignore[union-attr]
+                )
+        elif levels.get(pre.requires_skill_id or 0, -1) < (pre.requires_level or 0):
+            missing.append(
+                _("%(skill)s at level %(level)s (now: %(now)s)")
+                % {
+                    "skill": pre.requires_skill.name,  # type: ignore[union-attr]
+                    "level": pre.requires_level,
+                    "now": levels.get(pre.requires_skill_id or 0, _("not rated")),
+                }
+            )
+    return missing
+
+
+def _check_date(due_date: date | None) -> None:
+    if due_date is not None and due_date < timezone.localdate():
+        raise ServiceError(_("The due date is in the past."), field="due_date")
+    if due_date is not None and due_date > timezone.localdate() + timedelta(days=3 * 366):
+        raise ServiceError(_("Choose a due date within three years."), field="due_date")
+
+
+def _book_seat(item: LearningItem, session: Session | None) -> Session | None:
+    """Lock the session row and check a seat is free (inside the caller's transaction, so two
+    people cannot take the last seat at once)."""
+    upcoming = item.sessions.filter(starts_at__gt=timezone.now())
+    if session is None:
+        if upcoming.exists():
+            raise ServiceError(
+                _("Choose one of the upcoming sessions of “%(title)s”.") % {"title": item.title},
+                field="session",
+            )
+        return None
+    locked = Session.objects.select_for_update().filter(pk=session.pk, item=item).first()
+    if locked is None:
+        raise ServiceError(_("That session belongs to another item."), field="session")
+    if locked.starts_at <= timezone.now():
+        raise ServiceError(_("That session has already started."), field="session")
+    taken = locked.enrolments.filter(status__in=HOLDS_SEAT).count()
+    if taken >= locked.seats:
+        raise Conflict(
+            _("The session on %(date)s is full (%(seats)s seats). Choose another session.")
+            % {
+                "date": timezone.localtime(locked.starts_at).strftime("%Y-%m-%d"),
+                "seats": locked.seats,
+            },
+            field="session",
+        )
+    return locked
+
+
+@transaction.atomic
+def enrol(
+    *,
+    actor: User,
+    person: Person,
+    item: LearningItem,
+    session: Session | None = None,
+    due_date: date | None = None,
+    plan: LearningPlan | None = None,
+) -> Enrolment:
+    """Enrol ``person`` in ``item`` (see the module docstring for who may). Items that need
+    approval start as requested when people enrol themselves, and their approvers are told;
+    people enrolled by someone else are told."""
+    by_self = is_self(actor, person)
+    if not (actor.is_active and (by_self or manages(actor, person))):
+        raise NotAllowed(
+            _("You can enrol yourself; managers enrol people in their reporting line; HR anyone.")
+        )
+    if not person.is_active:
+        raise ServiceError(_("%(name)s has left.") % {"name": person.full_name}, field="person")
+    if not item.is_active:
+        raise ServiceError(
+            _("“%(title)s” is archived and takes no new enrolments.") % {"title": item.title},
+            field="item",
+        )
+    if plan is not None and plan.person_id != person.pk:
+        raise ServiceError(_("That plan is someone else's."), field="plan")
+    _check_date(due_date)
+    # Lock the person's row: two quick clicks cannot both pass the "already enrolled" check.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    existing = Enrolment.objects.filter(person=person, item=item, status__in=OPEN).first()
+    if existing is not None:
+        raise Conflict(
+            _("%(name)s is already enrolled in “%(title)s” (%(status)s).")
+            % {
+                "name": person.full_name,
+                "title": item.title,
+                "status": existing.get_status_display().lower(),
+            },
+            field="item",
+        )
+    booked = _book_seat(item, session)
+    needs_approval = item.requires_approval and by_self
+    now = timezone.now()
+    enrolment = Enrolment.objects.create(
+        person=person,
+        item=item,
+        session=booked,
+        plan=plan,
+        status=EnrolmentStatus.REQUESTED if needs_approval else EnrolmentStatus.ENROLLED,
+        enrolled_by=actor,
+        decided_by=actor if item.requires_approval and not by_self else None,
+        decided_at=now if item.requires_approval and not by_self else None,
+        due_date=due_date,
+    )
+    audit(
+        actor=actor,
+        action="learning.request" if needs_approval else "learning.enrol",
+        obj=enrolment,
+        summary=f"{person.full_name} {'asked to enrol' if needs_approval else 'enrolled'} in "
+        f"'{item.title}'",
+    )
+    link = _link(enrolment)
+    if needs_approval:
+        _notify(
+            _approvers(person),
+            lambda p: (
+                _("%(name)s asks to take “%(title)s”")
+                % {"name": person.full_name, "title": item.title},
+                _("Approve or reject the request in Seedbed."),
+                reverse("learning:approvals"),
+            ),
+        )
+    elif not by_self:
+        _notify(
+            [person],
+            lambda p: (
+                _("You are enrolled in “%(title)s”") % {"title": item.title},
+                _("%(who)s enrolled you.") % {"who": str(actor)},
+                link,
+            ),
+        )
+    return enrolment
+
+
+def _locked(enrolment: Enrolment) -> Enrolment:
+    return (
+        Enrolment.objects.select_for_update()
+        .select_related("person__manager", "item", "session")
+        .get(pk=enrolment.pk)
+    )
+
+
+@transaction.atomic
+def decide(*, actor: User, enrolment: Enrolment, approve: bool, note: str = "") -> Enrolment:
+    """Approve or reject a request (the person's managers and HR, never one's own). A
+    rejection needs a note saying why; the person is told either way."""
+    enrolment = _locked(enrolment)
+    person = enrolment.person
+    if is_self(actor, person):
+        raise NotAllowed(_("You cannot approve or reject your own request."))
+    if not (actor.is_active and manages(actor, person)):
+        raise NotAllowed(
+            _("Only %(name)s's managers and HR can decide this request.")
+            % {"name": person.full_name}
+        )
+    if enrolment.status != EnrolmentStatus.REQUESTED:
+        raise Conflict(
+            _("This request was already decided (%(status)s).")
+            % {"status": enrolment.get_status_display().lower()}
+        )
+    note = note.strip()
+    if len(note) > 500:
+        raise ServiceError(_("Keep the note under 500 characters."), field="note")
+    if not approve and not note:
+        raise ServiceError(
+            _("Say why you reject the request, so %(name)s knows what to do instead.")
+            % {"name": person.full_name},
+            field="note",
+        )
+    enrolment.status = EnrolmentStatus.ENROLLED if approve else EnrolmentStatus.REJECTED
+    enrolment.decided_by, enrolment.decided_at = actor, timezone.now()
+    enrolment.decision_note = note
+    enrolment.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit(
+        actor=actor,
+        action="learning.approve" if approve else "learning.reject",
+        obj=enrolment,
+        summary=f"Request of {person.full_name} for '{enrolment.item.title}' "
+        f"{'approved' if approve else 'rejected'}",
+    )
+    title = enrolment.item.title
+    _notify(
+        [person],
+        lambda p: (
+            (_("Approved: “%(title)s”") if approve else _("Not approved: “%(title)s”"))
+            % {"title": title},
+            note,
+            _link(enrolment),
+        ),
+    )
+    return enrolment
+
+
+def _require_learning(enrolment: Enrolment) -> None:
+    if enrolment.status not in LEARNING:
+        raise Conflict(
+            _("This enrolment is %(status)s; that cannot change now.")
+            % {"status": enrolment.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def set_progress(*, actor: User, enrolment: Enrolment, progress: int) -> Enrolment:
+    """Progress in percent (0–100); above 0 the enrolment is in progress. Completing is a
+    separate step."""
+    enrolment = _locked(enrolment)
+    _require_act_on(actor, enrolment.person, _("You cannot change this enrolment."))
+    _require_learning(enrolment)
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise ServiceError(_("Progress is a percentage from 0 to 100."), field="progress")
+    enrolment.progress = progress
+    if enrolment.status == EnrolmentStatus.ENROLLED and progress > 0:
+        enrolment.status = EnrolmentStatus.IN_PROGRESS
+    enrolment.save(update_fields=["progress", "status"])
+    return enrolment
+
+
+@transaction.atomic
+def set_due_date(*, actor: User, enrolment: Enrolment, due_date: date | None) -> Enrolment:
+    enrolment = _locked(enrolment)
+    _require_act_on(actor, enrolment.person, _("You cannot change this enrolment."))
+    if enrolment.status not in OPEN:
+        _require_learning(enrolment)
+    _check_date(due_date)
+    if enrolment.due_date != due_date:
+        old = enrolment.due_date
+        enrolment.due_date = due_date
+        enrolment.save(update_fields=["due_date"])
+        audit(
+            actor=actor,
+            action="learning.due_date",
+            obj=enrolment,
+            summary=f"Due date of {enrolment.person.full_name} in '{enrolment.item.title}' set",
+            changes={"due_date": [str(old or ""), str(due_date or "")]},
+        )
+    return enrolment
+
+
+@transaction.atomic
+def mark_attendance(*, actor: User, enrolment: Enrolment, attended: bool) -> Enrolment:
+    """Managers and HR record whether the person attended their session (once it began)."""
+    enrolment = _locked(enrolment)
+    if is_self(actor, enrolment.person) or not manages(actor, enrolment.person):
+        raise NotAllowed(_("Attendance is marked by the person's manager or HR."))
+    if enrolment.session is None:
+        raise ServiceError(_("This enrolment has no session to attend."), field="attended")
+    if enrolment.session.starts_at > timezone.now():
+        raise ServiceError(
+            _("The session has not started yet; mark attendance once it has."), field="attended"
+        )
+    if enrolment.status not in (*LEARNING, EnrolmentStatus.COMPLETED):
+        _require_learning(enrolment)
+    if enrolment.status == EnrolmentStatus.COMPLETED and not attended:
+        raise Conflict(_("A completed enrolment keeps its attendance."))
+    enrolment.attended = attended
+    enrolment.save(update_fields=["attended"])
+    audit(
+        actor=actor,
+        action="learning.attendance",
+        obj=enrolment,
+        summary=f"{enrolment.person.full_name} {'attended' if attended else 'missed'} "
+        f"'{enrolment.item.title}'",
+    )
+    return enrolment
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """The short survey on completion and the optional pre/post assessment scores."""
+
+    usefulness: int | None = None
+    applicability: int | None = None
+    would_recommend: bool | None = None
+    comment: str = ""
+    pre_score: Decimal | None = None
+    post_score: Decimal | None = None
+
+    def check(self) -> None:
+        for field, value in (
+            ("usefulness", self.usefulness),
+            ("applicability", self.applicability),
+        ):
+            if value is not None and (isinstance(value, bool) or not 1 <= value <= 5):
+                raise ServiceError(_("Rate from 1 (not at all) to 5 (very)."), field=field)
+        for field, score in (("pre_score", self.pre_score), ("post_score", self.post_score)):
+            if score is not None and not (0 <= score <= 100):
+                raise ServiceError(_("A score is from 0 to 100."), field=field)
+            if score is not None and score != round(score, 1):
+                raise ServiceError(_("A score has at most one decimal."), field=field)
+        if len(self.comment) > 2000:
+            raise ServiceError(_("Keep the comment under 2,000 characters."), field="comment")
+
+    @property
+    def given(self) -> bool:
+        return any(
+            v not in (None, "")
+            for v in (
+                self.usefulness,
+                self.applicability,
+                self.would_recommend,
+                self.comment.strip(),
+                self.pre_score,
+                self.post_score,
+            )
+        )
+
+
+_REACTION_FIELDS = [
+    "usefulness",
+    "applicability",
+    "would_recommend",
+    "reaction_comment",
+    "pre_score",
+    "post_score",
+]
+
+
+def _store_reaction(enrolment: Enrolment, reaction: Reaction) -> None:
+    enrolment.usefulness = reaction.usefulness
+    enrolment.applicability = reaction.applicability
+    enrolment.would_recommend = reaction.would_recommend
+    enrolment.reaction_comment = reaction.comment.strip()
+    enrolment.pre_score = reaction.pre_score
+    enrolment.post_score = reaction.post_score
+
+
+def _skills_of(item: LearningItem) -> list[ItemSkill]:
+    return list(item.skills.select_related("skill__category").filter(skill__is_active=True))
+
+
+@transaction.atomic
+def complete(*, actor: User, enrolment: Enrolment, reaction: Reaction | None = None) -> Enrolment:
+    """Finish an enrolment (the person, their managers, HR) and record, for each skill the
+    item develops, a "learning" assertion at the item's level, which waits for the manager's
+    confirmation. On-the-job tasks are finished by sign-off instead; a session-based
+    enrolment needs its attendance marked first."""
+    enrolment = _locked(enrolment)
+    person, item = enrolment.person, enrolment.item
+    _require_act_on(actor, person, _("You cannot complete this enrolment."))
+    if item.kind == Kind.ON_THE_JOB:
+        raise ServiceError(
+            _("An on-the-job task is complete when its named assessors sign it off.")
+        )
+    _require_learning(enrolment)
+    if enrolment.session_id is not None and enrolment.attended is not True:
+        raise ServiceError(
+            _("%(name)s was marked absent from the session.") % {"name": person.full_name}
+            if enrolment.attended is False
+            else _(
+                "Attendance at the session has not been marked yet: the manager or HR marks "
+                "it after the session."
+            )
+        )
+    if not person.is_active:
+        raise ServiceError(_("%(name)s has left.") % {"name": person.full_name})
+    reaction = reaction or Reaction()
+    reaction.check()
+    now = timezone.now()
+    _store_reaction(enrolment, reaction)
+    enrolment.status, enrolment.progress, enrolment.completed_at = (
+        EnrolmentStatus.COMPLETED,
+        100,
+        now,
+    )
+    enrolment.save(update_fields=["status", "progress", "completed_at", *_REACTION_FIELDS])
+    skills = _skills_of(item)
+    for item_skill in skills:
+        record_system_assertion(
+            person=person,
+            skill=item_skill.skill,
+            level=item_skill.level,
+            source=Source.LEARNING,
+            note=_("Completed “%(title)s”.") % {"title": item.title},
+            rater=actor,
+        )
+    audit(
+        actor=actor,
+        action="learning.complete",
+        obj=enrolment,
+        summary=f"{person.full_name} completed '{item.title}'",
+    )
+    if skills and person.manager is not None:
+        names = ", ".join(f"{s.skill.name} {s.level}" for s in skills)
+        _notify(
+            [person.manager],
+            lambda p: (
+                _("%(name)s completed “%(title)s”")
+                % {"name": person.full_name, "title": item.title},
+                _("Confirm the levels it brings (%(skills)s) in your validation queue.")
+                % {"skills": names},
+                reverse("people:validation"),
+            ),
+        )
+    return enrolment
+
+
+@transaction.atomic
+def record_reaction(*, actor: User, enrolment: Enrolment, reaction: Reaction) -> Enrolment:
+    """The person answers the reaction survey of a completed item (e.g. a signed-off task)."""
+    enrolment = _locked(enrolment)
+    if not is_self(actor, enrolment.person):
+        raise NotAllowed(_("Only the learner answers the reaction survey."))
+    if enrolment.status != EnrolmentStatus.COMPLETED:
+        raise Conflict(_("Tell us how it was once the item is completed."))
+    reaction.check()
+    _store_reaction(enrolment, reaction)
+    enrolment.save(update_fields=_REACTION_FIELDS)
+    return enrolment
+
+
+@transaction.atomic
+def cancel(*, actor: User, enrolment: Enrolment) -> Enrolment:
+    """Withdraw a request or leave an item (the person, their managers, HR); frees the seat."""
+    enrolment = _locked(enrolment)
+    _require_act_on(actor, enrolment.person, _("You cannot cancel this enrolment."))
+    if enrolment.status not in OPEN:
+        raise Conflict(
+            _("This enrolment is %(status)s and cannot be cancelled.")
+            % {"status": enrolment.get_status_display().lower()}
+        )
+    enrolment.status = EnrolmentStatus.CANCELLED
+    enrolment.save(update_fields=["status"])
+    enrolment.signoffs.filter(decision=SignOffDecision.PENDING).delete()
+    audit(
+        actor=actor,
+        action="learning.cancel",
+        obj=enrolment,
+        summary=f"Enrolment of {enrolment.person.full_name} in '{enrolment.item.title}' cancelled",
+    )
+    return enrolment
+
+
+# --- on-the-job sign-off -------------------------------------------------------------------
+
+
+def assessor_problem(person: Person, item: LearningItem, assessor: Person) -> str | None:
+    """Why ``assessor`` cannot assess ``person`` on ``item`` (None when they can)."""
+    if assessor.pk == person.pk:
+        return _("Nobody assesses their own task.")
+    if not assessor.is_active or assessor.user_id is None or not assessor.user.is_active:  # type: ignore[union-attr]
+        return _("%(name)s has no active login to sign off with.") % {"name": assessor.full_name}
+    if person.manager_id == assessor.pk:
+        return None
+    held = {
+        sid: level
+        for sid, level in PersonSkill.objects.filter(
+            person=assessor, source__in=CONFIRMED_SOURCES
+        ).values_list("skill_id", "level")
+    }
+    short = [
+        _("%(skill)s %(have)s of %(need)s")
+        % {"skill": s.skill.name, "have": held.get(s.skill_id, "–"), "need": s.level}
+        for s in item.skills.select_related("skill")
+        if held.get(s.skill_id, -1) < s.level
+    ]
+    if short:
+        return _(
+            "%(name)s cannot assess this task: an assessor is %(person)s's manager or a "
+            "colleague with a confirmed level at least the task's in each of its skills "
+            "(%(name)s: %(short)s)."
+        ) % {"name": assessor.full_name, "person": person.full_name, "short": "; ".join(short)}
+    return None
+
+
+@transaction.atomic
+def add_assessor(*, actor: User, enrolment: Enrolment, assessor: Person) -> SignOff:
+    """Name an assessor for an on-the-job task (the person's managers and HR)."""
+    enrolment = _locked(enrolment)
+    person, item = enrolment.person, enrolment.item
+    if is_self(actor, person) or not manages(actor, person):
+        raise NotAllowed(_("Assessors are named by the person's manager or HR."))
+    if item.kind != Kind.ON_THE_JOB:
+        raise ServiceError(
+            _("Only on-the-job tasks are signed off by assessors."), field="assessor"
+        )
+    _require_learning(enrolment)
+    problem = assessor_problem(person, item, assessor)
+    if problem:
+        raise ServiceError(problem, field="assessor")
+    if enrolment.signoffs.filter(assessor=assessor).exists():
+        raise Conflict(
+            _("%(name)s is already an assessor of this task.") % {"name": assessor.full_name},
+            field="assessor",
+        )
+    signoff = SignOff.objects.create(enrolment=enrolment, assessor=assessor)
+    if enrolment.status != EnrolmentStatus.AWAITING_SIGNOFF:
+        enrolment.status = EnrolmentStatus.AWAITING_SIGNOFF
+        enrolment.save(update_fields=["status"])
+    audit(
+        actor=actor,
+        action="learning.assessor.add",
+        obj=enrolment,
+        summary=f"{assessor.full_name} assesses {person.full_name} on '{item.title}'",
+    )
+    _notify(
+        [assessor],
+        lambda p: (
+            _("Please assess %(name)s on “%(title)s”")
+            % {"name": person.full_name, "title": item.title},
+            _("Sign the task off, or say what is still missing."),
+            reverse("learning:signoffs"),
+        ),
+    )
+    return signoff
+
+
+@transaction.atomic
+def remove_assessor(*, actor: User, signoff: SignOff) -> Enrolment:
+    """Take back an assessor who has not decided yet (managers and HR). If every remaining
+    assessor has passed the task, it is signed off."""
+    enrolment = _locked(signoff.enrolment)
+    if is_self(actor, enrolment.person) or not manages(actor, enrolment.person):
+        raise NotAllowed(_("Assessors are named by the person's manager or HR."))
+    _require_learning(enrolment)
+    signoff = SignOff.objects.select_related("assessor").get(pk=signoff.pk)
+    if signoff.decision != SignOffDecision.PENDING:
+        raise Conflict(
+            _("%(name)s has already judged the task; their judgement stays.")
+            % {"name": signoff.assessor.full_name}
+        )
+    signoff.delete()
+    audit(
+        actor=actor,
+        action="learning.assessor.remove",
+        obj=enrolment,
+        summary=f"{signoff.assessor.full_name} no longer assesses {enrolment.person.full_name}",
+    )
+    if not enrolment.signoffs.exists():
+        enrolment.status = (
+            EnrolmentStatus.IN_PROGRESS if enrolment.progress else EnrolmentStatus.ENROLLED
+        )
+        enrolment.save(update_fields=["status"])
+    else:
+        _finish_if_signed_off(actor, enrolment)
+    return enrolment
+
+
+def signoff_outcome(judgements: list[tuple[str, int | None]]) -> int | None:
+    """The sign-off rule on (decision, level) pairs: the level to record when every named
+    assessor passed the task (the lowest level they confirmed), else None."""
+    if not judgements or any(d != SignOffDecision.PASS or lvl is None for d, lvl in judgements):
+        return None
+    return min(lvl for _d, lvl in judgements if lvl is not None)
+
+
+def _finish_if_signed_off(actor: User, enrolment: Enrolment) -> bool:
+    signoffs = list(enrolment.signoffs.select_related("assessor").order_by("assessor__full_name"))
+    level = signoff_outcome([(s.decision, s.level) for s in signoffs])
+    if level is None:
+        return False
+    person, item = enrolment.person, enrolment.item
+    names = ", ".join(s.assessor.full_name for s in signoffs)
+    enrolment.status, enrolment.progress, enrolment.completed_at = (
+        EnrolmentStatus.COMPLETED,
+        100,
+        timezone.now(),
+    )
+    enrolment.save(update_fields=["status", "progress", "completed_at"])
+    for item_skill in _skills_of(item):
+        record_system_assertion(
+            person=person,
+            skill=item_skill.skill,
+            level=min(level, item_skill.level),
+            source=Source.ASSESSMENT,
+            note=_("On-the-job task “%(title)s” signed off by %(names)s.")
+            % {"title": item.title, "names": names},
+            rater=actor,
+        )
+    audit(
+        actor=actor,
+        action="learning.signed_off",
+        obj=enrolment,
+        summary=f"'{item.title}' of {person.full_name} signed off by {names} at level {level}",
+    )
+    _notify(
+        [person],
+        lambda p: (
+            _("“%(title)s” is signed off") % {"title": item.title},
+            _("Signed off by %(names)s. Tell us how useful it was.") % {"names": names},
+            _link(enrolment),
+        ),
+    )
+    return True
+
+
+def signoff_level_range(item: LearningItem) -> tuple[int, int]:
+    """Levels an assessor may confirm: 1 up to the highest level the task develops."""
+    levels = [s.level for s in item.skills.all()]
+    return 1, max(levels) if levels else 5
+
+
+@transaction.atomic
+def sign_off(
+    *, actor: User, signoff: SignOff, passed: bool, level: int | None = None, note: str = ""
+) -> SignOff:
+    """The named assessor's judgement: pass with the level they saw, or "not yet" with a note
+    saying what is missing. They may change it until the task is signed off."""
+    signoff = SignOff.objects.select_related("assessor").get(pk=signoff.pk)
+    enrolment = _locked(signoff.enrolment)
+    if signoff.assessor.user_id != actor.pk or not actor.is_active:
+        raise NotAllowed(_("Only the named assessor signs this task off."))
+    if enrolment.status != EnrolmentStatus.AWAITING_SIGNOFF:
+        raise Conflict(
+            _("This task is %(status)s; it takes no more judgements.")
+            % {"status": enrolment.get_status_display().lower()}
+        )
+    note = note.strip()
+    if len(note) > 2000:
+        raise ServiceError(_("Keep the note under 2,000 characters."), field="note")
+    if passed:
+        lo, hi = signoff_level_range(enrolment.item)
+        if level is None or isinstance(level, bool) or not lo <= level <= hi:
+            raise ServiceError(
+                _("Give the level you saw, from %(lo)s to %(hi)s (the task's level).")
+                % {"lo": lo, "hi": hi},
+                field="level",
+            )
+    elif not note:
+        raise ServiceError(
+            _("Say what is still missing, so %(name)s knows what to work on.")
+            % {"name": enrolment.person.full_name},
+            field="note",
+        )
+    signoff.decision = SignOffDecision.PASS if passed else SignOffDecision.FAIL
+    signoff.level = level if passed else None
+    signoff.note = note
+    signoff.decided_at = timezone.now()
+    signoff.save(update_fields=["decision", "level", "note", "decided_at"])
+    audit(
+        actor=actor,
+        action="learning.signoff",
+        obj=enrolment,
+        summary=f"{signoff.assessor.full_name}: '{enrolment.item.title}' of "
+        f"{enrolment.person.full_name} {'passed at ' + str(level) if passed else 'not yet'}",
+    )
+    if not _finish_if_signed_off(actor, enrolment) and not passed:
+        title, who = enrolment.item.title, signoff.assessor.full_name
+        _notify(
+            [enrolment.person],
+            lambda p: (
+                _("Not yet: “%(title)s”") % {"title": title},
+                _("%(who)s: %(note)s") % {"who": who, "note": note},
+                _link(enrolment),
+            ),
+        )
+    return signoff
+
+
+# --- learning hours ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_hours(
+    *,
+    actor: User,
+    person: Person,
+    on: date,
+    hours: Decimal,
+    enrolment: Enrolment | None = None,
+    note: str = "",
+) -> LearningHours:
+    """Log time spent learning (the person, their managers, HR): more than 0 and at most 24
+    hours, on a day within the last year and not in the future, at most 24 hours per day."""
+    _require_act_on(actor, person, _("You can log learning hours for yourself."))
+    if not isinstance(hours, Decimal) or not hours.is_finite() or not 0 < hours <= 24:
+        raise ServiceError(_("Hours: more than 0 and at most 24."), field="hours")
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ServiceError(_("Hours: at most two decimals (e.g. 1.25)."), field="hours")
+    today = timezone.localdate()
+    if on > today:
+        raise ServiceError(_("That day is in the future."), field="date")
+    if on < today - timedelta(days=366):
+        raise ServiceError(_("Log hours within the last year."), field="date")
+    if enrolment is not None and enrolment.person_id != person.pk:
+        raise ServiceError(_("That enrolment is someone else's."), field="enrolment")
+    note = " ".join(note.split())
+    if len(note) > 300:
+        raise ServiceError(_("Keep the note under 300 characters."), field="note")
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    that_day = LearningHours.objects.filter(person=person, date=on).aggregate(t=Sum("hours"))["t"]
+    if (that_day or 0) + hours > MAX_HOURS_PER_DAY:
+        raise ServiceError(
+            _("%(date)s already has %(h)s hours logged; a day has 24.")
+            % {"date": on.isoformat(), "h": format(Decimal(that_day).normalize(), "f")},
+            field="hours",
+        )
+    entry = LearningHours.objects.create(
+        person=person, enrolment=enrolment, date=on, hours=hours, note=note
+    )
+    audit(
+        actor=actor,
+        action="learning.hours",
+        obj=entry,
+        summary=f"{person.full_name}: {hours} h of learning on {on.isoformat()}",
+    )
+    return entry
+
+
+@transaction.atomic
+def delete_hours(*, actor: User, entry: LearningHours) -> None:
+    _require_act_on(actor, entry.person, _("You cannot remove these hours."))
+    audit(
+        actor=actor,
+        action="learning.hours.delete",
+        obj=entry,
+        summary=f"{entry.person.full_name}: {entry.hours} h on {entry.date.isoformat()} removed",
+    )
+    entry.delete()
+
+
+@dataclass(frozen=True, slots=True)
+class MonthHours:
+    """Hours logged in a month against the organisation's monthly allowance."""
+
+    year: int
+    month: int
+    logged: Decimal
+    allowance: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.allowance - self.logged, Decimal(0))
+
+    @property
+    def percent(self) -> int:
+        if not self.allowance:
+            return 0
+        return min(100, int(100 * self.logged / self.allowance))
+
+    @property
+    def over(self) -> bool:
+        return self.logged > self.allowance
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
+
+
+def monthly_allowance() -> Decimal:
+    """The organisation's dedicated learning hours per person per month."""
+    allowance = (
+        OrgSettings.objects.filter(pk=1).values_list("learning_hours_per_month", flat=True).first()
+    )
+    return Decimal(allowance if allowance is not None else OrgSettings().learning_hours_per_month)
+
+
+def month_hours(person: Person, year: int, month: int) -> MonthHours:
+    first, last = month_bounds(year, month)
+    logged = LearningHours.objects.filter(person=person, date__range=(first, last)).aggregate(
+        t=Sum("hours")
+    )["t"]
+    return MonthHours(year, month, Decimal(logged or 0), monthly_allowance())
+
+
+def this_month(now: datetime | None = None) -> tuple[int, int]:
+    today = timezone.localdate(now) if now else timezone.localdate()
+    return today.year, today.month
