@@ -516,11 +516,11 @@ def complete(*, actor: User, enrolment: Enrolment, reaction: Reaction | None = N
     enrolment = _locked(enrolment)
     person, item = enrolment.person, enrolment.item
     _require_act_on(actor, person, _("You cannot complete this enrolment."))
+    _require_learning(enrolment)
     if item.kind == Kind.ON_THE_JOB:
         raise ServiceError(
             _("An on-the-job task is complete when its named assessors sign it off.")
         )
-    _require_learning(enrolment)
     if enrolment.session_id is not None and enrolment.attended is not True:
         raise ServiceError(
             _("%(name)s was marked absent from the session.") % {"name": person.full_name}
