@@ -298,3 +298,80 @@ def test_sole_holder_is_the_one_active_holder(o):
     assert np.all((sole >= 0) == (count == 1))
     for j in np.flatnonzero(sole >= 0):
         assert levels[sole[j], j] >= an.PROFICIENT and active[sole[j]]
+
+
+def _aligned(m, skill_ids):  # type: ignore[no-untyped-def]
+    """Levels, evidence times, requirements and weights of ``m`` on the columns ``skill_ids``
+    (absent columns: no level, no requirement)."""
+    shape = (len(m.person_ids), len(skill_ids))
+    out = [np.full(shape, an.NONE), np.full(shape, np.nan), np.full(shape, an.NONE)]
+    out.append(np.zeros(shape))
+    for j, sid in enumerate(skill_ids):
+        c = m.col(int(sid))
+        if c >= 0:
+            for arr, src in zip(
+                out, (m.levels, m.last_evidence, m.required, m.weight), strict=True
+            ):
+                arr[:, j] = src[:, c]
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", range(6))
+def test_matrix_as_at_equals_the_full_history_replay(seed):
+    """``matrix_as_at`` (current levels where nothing changed since, history for the rest)
+    gives the same matrix as replaying the whole history, on random organisations with people
+    who joined later, left before or after the day, and a level of unknown evidence time."""
+    import random
+
+    from django.utils import timezone
+
+    from seedbed.gaps.selectors import matrix_as_at
+    from seedbed.people.models import Person
+    from seedbed.skills.models import PersonSkill
+    from seedbed.skills.services import NewAssertion, record_assertions_bulk
+    from tests.builders import make_person, make_role, make_skill, make_team, require
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    day = timezone.localdate() - timedelta(days=100)
+    skills = [make_skill() for _ in range(6)]
+    roles = [make_role() for _ in range(2)]
+    for role in roles:
+        for skill in rng.sample(skills, 3):
+            require(role, skill, rng.randint(1, 4), importance=rng.randint(1, 3))
+    teams = [make_team() for _ in range(3)]
+    people = [
+        make_person(team=rng.choice(teams), role=rng.choice([*roles, None])) for _ in range(12)
+    ]
+    rows = [
+        NewAssertion(
+            p.pk,
+            s.pk,
+            rng.randint(0, 5),
+            rng.choice(sorted(TIERS)),
+            at=now - timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 999)),
+        )
+        for p in people
+        for s in rng.sample(skills, rng.randint(0, 4))
+        for _k in range(rng.randint(1, 3))
+    ]
+    record_assertions_bulk(actor=None, rows=rows, summary="random history")
+    joined, left_before, left_after = people[0], people[1], people[2]
+    Person.objects.filter(pk=joined.pk).update(start_date=day + timedelta(days=5))
+    Person.objects.filter(pk=left_before.pk).update(is_active=False, left_on=day - timedelta(3))
+    Person.objects.filter(pk=left_after.pk).update(is_active=False, left_on=day + timedelta(3))
+    unknown = PersonSkill.objects.order_by("?").first()
+    if unknown is not None:
+        PersonSkill.objects.filter(pk=unknown.pk).update(last_evidence_at=None)
+    full = load_org_matrix(at=day)
+    fast = matrix_as_at(load_org_matrix(), at=day)
+    assert (fast.person_ids == full.person_ids).all()
+    assert (fast.team_ids == full.team_ids).all() and (fast.role_ids == full.role_ids).all()
+    columns = np.union1d(full.skill_ids, fast.skill_ids)
+    for a, b in zip(_aligned(full, columns), _aligned(fast, columns), strict=True):
+        assert np.allclose(a, b, equal_nan=True, atol=1e-3)
+    common = np.intersect1d(full.skill_ids, fast.skill_ids)
+    for sid in common:
+        assert full.demand[full.col(int(sid))] == fast.demand[fast.col(int(sid))]
+        assert full.critical[full.col(int(sid))] == fast.critical[fast.col(int(sid))]

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 MATRIX = ["matrix: people", "requirements", "strategic needs", "levels", "critical skills"]
 HISTORY = [f"past {q}" for q in MATRIX[:3]] + ["past: rating history", "past: critical skills"]
+TREND = ["trend: people then", "trend: their requirements", "trend: history changed since"]
 ORG_MATRIX = [f"whole organisation {q}" for q in MATRIX]
 PAGE = ["session", "user"]
 NAV = ["navigation: unread inbox count"]
@@ -54,11 +55,11 @@ BUDGETS: dict[str, tuple[str, list[str]]] = {
     # url: (actor, queries in order)
     "/gaps/": (
         "admin",
-        [*PAGE, *MATRIX, INTERVAL, CAMPAIGN, *SECTIONS, *HISTORY, NEEDS, *NAV],
+        [*PAGE, *MATRIX, INTERVAL, CAMPAIGN, *SECTIONS, *TREND, NEEDS, *NAV],
     ),
     "/gaps/#manager": (
         "manager",
-        [*PAGE, *MATRIX, *ORG_MATRIX, INTERVAL, CAMPAIGN, *SECTIONS, *HISTORY, NEEDS, *NAV],
+        [*PAGE, *MATRIX, *ORG_MATRIX, INTERVAL, CAMPAIGN, *SECTIONS, *TREND, NEEDS, *NAV],
     ),
     "/gaps/teams/{team}/": (
         "admin",
@@ -70,7 +71,7 @@ BUDGETS: dict[str, tuple[str, list[str]]] = {
             INTERVAL,
             CAMPAIGN,
             *SECTIONS,
-            *HISTORY,
+            *TREND,
             NEEDS,
             "people of the page: names and roles",
             *NAV,

@@ -6,12 +6,16 @@ size of the organisation) and leaves the maths to ``seedbed.gaps.analysis``.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BooleanField, Case, FloatField, Func, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from seedbed.frameworks.models import RoleRequirement, StrategicNeed
@@ -106,94 +110,58 @@ def _as_datetime(at: date | datetime | None) -> datetime | None:
     return timezone.make_aware(datetime.combine(at, time.max))
 
 
-def load_org_matrix(
-    *,
-    at: date | datetime | None = None,
-    people: Any = None,
-    active_only: bool = True,
-) -> OrgMatrix:
-    """Load people (``people``: an optional Person queryset to restrict to, already scoped by
-    the caller), their levels (current, or as at ``at`` from the assertion history), their
-    roles' requirements, strategic needs and critical skills. Five queries."""
-    when = _as_datetime(at)
-    qs = people if people is not None else Person.objects.all()
+class _EpochSeconds(Func):
+    """A datetime column as seconds since the epoch, computed by the database (NaN for NULL),
+    so that large reads arrive as plain numbers."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # julianday() parses the stored text in C; NULL stays NULL (read as NaN below).
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _numbers(qs: Any, ncols: int) -> np.ndarray:
+    """The rows of a ``values_list`` queryset of numbers as a float64 (rows × ``ncols``) array
+    (NULL as NaN), read straight from the cursor: the SQL is the queryset's own, so scoping
+    filters apply unchanged, but no per-row ORM or converter work is done."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    count = len(rows) * ncols
+    try:
+        flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=count)
+    except TypeError:  # a NULL somewhere: the slower way
+        values = itertools.chain.from_iterable(rows)
+        flat = np.fromiter((np.nan if v is None else v for v in values), np.float64, count)
+    return flat.reshape(len(rows), ncols)
+
+
+def _people_at(qs: Any, when: datetime | None, active_only: bool) -> Any:
+    """``qs`` narrowed to the people who count: now the active ones; at a past time those who
+    had started and not yet left (and are not erased)."""
     if when is not None:
         day = timezone.localtime(when).date()
         qs = qs.filter(Q(start_date__isnull=True) | Q(start_date__lte=day)).filter(
             Q(left_on__isnull=True) | Q(left_on__gt=day)
         )
-        qs = qs.filter(erased_at__isnull=True) if active_only else qs
-    elif active_only:
-        qs = qs.filter(is_active=True)
-    # Query 1: people.
-    rows = list(qs.order_by("id").values_list("id", "team_id", "role_id", "is_active"))
-    person_ids = np.array([r[0] for r in rows], dtype=np.int64)
-    team_ids = np.array([r[1] or 0 for r in rows], dtype=np.int64)
-    role_ids = np.array([r[2] or 0 for r in rows], dtype=np.int64)
-    active = np.array([True if when is not None else r[3] for r in rows], dtype=bool)
-    # Query 2: requirements of those roles.
-    reqs = list(
-        RoleRequirement.objects.filter(role_id__in={int(r) for r in role_ids if r}).values_list(
-            "role_id", "skill_id", "required_level", "importance"
-        )
-    )
-    # Query 3: strategic needs still open at that time.
-    needs = StrategicNeed.objects.filter(is_active=True)
-    needs_rows = list(needs.values_list("skill_id", "level"))
-    # Query 4: evidence (current read table, or the assertion history up to ``when``).
-    person_filter = Q(person_id__in=qs.values("id"))
-    ev: list[tuple[Any, ...]]
-    if when is None:
-        ev = list(
-            PersonSkill.objects.filter(person_filter).values_list(
-                "person_id", "skill_id", "level", "last_evidence_at"
-            )
-        )
-    else:
-        ev = list(
-            Assertion.objects.filter(person_filter, created_at__lte=when).values_list(
-                "id", "person_id", "skill_id", "level", "source", "created_at"
-            )
-        )
-    # Query 5: critical skills.
-    critical_ids = set(
-        Skill.objects.filter(is_active=True, criticality=Criticality.CRITICAL).values_list(
-            "id", flat=True
-        )
-    )
-    sid_index = 1 if when is None else 2  # position of skill_id in the rows above
-    skill_set = (
-        {r[1] for r in reqs}
-        | {s for s, _l in needs_rows}
-        | critical_ids
-        | {r[sid_index] for r in ev}
-    )
-    skill_ids = np.array(sorted(skill_set), dtype=np.int64)
-    col = {int(s): j for j, s in enumerate(skill_ids)}
-    row = {int(p): i for i, p in enumerate(person_ids)}
-    shape = (len(person_ids), len(skill_ids))
-    if when is None:
-        levels = np.full(shape, NONE, dtype=np.int16)
-        last = np.full(shape, np.nan)
-        if ev:
-            pi = np.fromiter((row[r[0]] for r in ev), dtype=np.int64, count=len(ev))
-            sj = np.fromiter((col[r[1]] for r in ev), dtype=np.int64, count=len(ev))
-            levels[pi, sj] = np.fromiter((r[2] for r in ev), dtype=np.int16, count=len(ev))
-            last[pi, sj] = np.fromiter(
-                (r[3].timestamp() if r[3] else np.nan for r in ev), dtype=np.float64, count=len(ev)
-            )
-    else:
-        n = len(ev)
-        levels, last = an.levels_at(  # type: ignore[assignment]
-            np.fromiter((row[r[1]] for r in ev), dtype=np.int64, count=n),
-            np.fromiter((col[r[2]] for r in ev), dtype=np.int64, count=n),
-            np.fromiter((r[3] for r in ev), dtype=np.int16, count=n),
-            np.fromiter((TIERS[r[4]] for r in ev), dtype=np.int8, count=n),
-            np.fromiter((r[5].timestamp() for r in ev), dtype=np.float64, count=n),
-            np.fromiter((r[0] for r in ev), dtype=np.int64, count=n),
-            when.timestamp(),
-            shape,
-        )
+        return qs.filter(erased_at__isnull=True) if active_only else qs
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def _requirement_arrays(
+    reqs: list[tuple[int, int, int, int]],
+    role_ids: np.ndarray,
+    col: dict[int, int],
+    shape: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Required level and importance per cell from (role, skill, level, importance) rows."""
     required = np.full(shape, NONE, dtype=np.int16)
     weight = np.zeros(shape, dtype=np.int16)
     by_role: dict[int, list[tuple[int, int, int]]] = {}
@@ -208,6 +176,95 @@ def load_org_matrix(
             [lv for _c, lv, _i in items], dtype=np.int16
         )
         weight[np.ix_(rows_of_role, cols)] = np.array([i for _c, _l, i in items], dtype=np.int16)
+    return required, weight
+
+
+def load_org_matrix(
+    *,
+    at: date | datetime | None = None,
+    people: Any = None,
+    active_only: bool = True,
+) -> OrgMatrix:
+    """Load people (``people``: an optional Person queryset to restrict to, already scoped by
+    the caller), their levels (current, or as at ``at`` from the assertion history), their
+    roles' requirements, strategic needs and critical skills. Five queries."""
+    when = _as_datetime(at)
+    qs = _people_at(people if people is not None else Person.objects.all(), when, active_only)
+    # Query 1: people. Large reads below come straight from the cursor as numbers
+    # (``_numbers``): per-row ORM work and datetime parsing cost more than the queries.
+    people_rows = _numbers(
+        qs.order_by("id").values_list(
+            "id", Coalesce("team_id", 0), Coalesce("role_id", 0), "is_active"
+        ),
+        4,
+    )
+    person_ids = people_rows[:, 0].astype(np.int64)
+    team_ids = people_rows[:, 1].astype(np.int64)
+    role_ids = people_rows[:, 2].astype(np.int64)
+    # In the past, everyone there then counts as active.
+    active = people_rows[:, 3] > 0 if when is None else np.ones(len(person_ids), dtype=bool)
+    # Query 2: requirements of those roles.
+    reqs = list(
+        RoleRequirement.objects.filter(role_id__in={int(r) for r in role_ids if r})
+        .order_by()  # the default order joins roles and skills for their names
+        .values_list("role_id", "skill_id", "required_level", "importance")
+    )
+    # Query 3: strategic needs still open at that time.
+    needs = StrategicNeed.objects.filter(is_active=True)
+    needs_rows = list(needs.values_list("skill_id", "level"))
+    # Query 4: evidence (current read table, or the assertion history up to ``when``).
+    person_filter = Q(person_id__in=qs.values("id"))
+    if when is None:
+        ev = _numbers(
+            PersonSkill.objects.filter(person_filter).values_list(
+                "person_id", "skill_id", "level", _EpochSeconds("last_evidence_at")
+            ),
+            4,
+        )
+    else:
+        tier = Case(*(When(source=src, then=Value(t)) for src, t in TIERS.items()), default=0)
+        ev = _numbers(
+            Assertion.objects.filter(person_filter, created_at__lte=when)
+            .order_by()  # levels_at sorts; the default newest-first order costs a sort in SQL
+            .values_list("id", "person_id", "skill_id", "level", tier, _EpochSeconds("created_at")),
+            6,
+        )
+    # Query 5: critical skills.
+    critical_ids = set(
+        Skill.objects.filter(is_active=True, criticality=Criticality.CRITICAL).values_list(
+            "id", flat=True
+        )
+    )
+    ev_person = ev[:, 0 if when is None else 1].astype(np.int64)
+    ev_skill = ev[:, 1 if when is None else 2].astype(np.int64)
+    skill_ids = np.union1d(
+        np.array(sorted({r[1] for r in reqs} | {s for s, _l in needs_rows} | critical_ids)),
+        ev_skill,
+    ).astype(np.int64)
+    col = {int(s): j for j, s in enumerate(skill_ids)}
+    shape = (len(person_ids), len(skill_ids))
+    # Rows and columns by binary search in the sorted ids (people are ordered by id).
+    pi = np.searchsorted(person_ids, ev_person)
+    known = pi < len(person_ids)
+    known[known] = person_ids[pi[known]] == ev_person[known]  # left meanwhile: not loaded
+    pi, sj, ev = pi[known], np.searchsorted(skill_ids, ev_skill[known]), ev[known]
+    if when is None:
+        levels = np.full(shape, NONE, dtype=np.int16)
+        last = np.full(shape, np.nan)
+        levels[pi, sj] = ev[:, 2].astype(np.int16)
+        last[pi, sj] = ev[:, 3]
+    else:
+        levels, last = an.levels_at(  # type: ignore[assignment]
+            pi,
+            sj,
+            ev[:, 3].astype(np.int16),
+            ev[:, 4].astype(np.int8),
+            ev[:, 5],
+            ev[:, 0].astype(np.int64),
+            when.timestamp(),
+            shape,
+        )
+    required, weight = _requirement_arrays(reqs, role_ids, col, shape)
     needed_level = np.full(len(skill_ids), NONE, dtype=np.int16)
     for sid, lvl in needs_rows:
         needed_level[col[sid]] = max(needed_level[col[sid]], lvl)
@@ -217,6 +274,107 @@ def load_org_matrix(
         team_ids,
         role_ids,
         active,
+        skill_ids,
+        levels,
+        last,
+        required,
+        weight,
+        critical,
+        needed_level,
+        when,
+    )
+
+
+def matrix_as_at(now: OrgMatrix, *, at: date | datetime, people: Any = None) -> OrgMatrix:
+    """The same matrix as ``load_org_matrix(at=at, people=people)``, built from ``now`` (that
+    is, ``load_org_matrix(people=people)``, loaded anyway by pages that show a trend): a level
+    whose newest evidence is no later than ``at`` was already the same then, so only the other
+    levels (evidence since ``at``, or of people who have left since) are replayed from the
+    assertion history. It relies on ``PersonSkill`` being kept in step with the assertions
+    (``seedbed.skills.services`` does). Three queries; the history read is what changed."""
+    when = _as_datetime(at)
+    assert when is not None
+    qs = _people_at(people if people is not None else Person.objects.all(), when, True)
+    # Query 1: the people then.
+    people_rows = _numbers(
+        qs.order_by("id").values_list("id", Coalesce("team_id", 0), Coalesce("role_id", 0)), 3
+    )
+    person_ids = people_rows[:, 0].astype(np.int64)
+    role_ids = people_rows[:, 2].astype(np.int64)
+    # Query 2: requirements of their roles.
+    reqs = list(
+        RoleRequirement.objects.filter(role_id__in={int(r) for r in role_ids if r})
+        .order_by()
+        .values_list("role_id", "skill_id", "required_level", "importance")
+    )
+    # Query 3: the history to replay: pairs with evidence after ``when`` (or of unknown
+    # time), and everything of people who are not in ``now`` (they have left since).
+    gone = [int(p) for p in np.setdiff1d(person_ids, now.person_ids)]
+    a, ps = Assertion._meta.db_table, PersonSkill._meta.db_table
+    # Whole pairs by row value: the ORM has no tuple IN, and an EXISTS per assertion is far
+    # slower. Table names come from the models; the time is a bound parameter.
+    changed_sql = (
+        f"({a}.person_id, {a}.skill_id) IN (SELECT person_id, skill_id FROM {ps} "  # noqa: S608
+        "WHERE last_evidence_at > %s OR last_evidence_at IS NULL)"
+    )
+    changed = RawSQL(changed_sql, [when], output_field=BooleanField())  # noqa: S611
+    tier = Case(*(When(source=src, then=Value(t)) for src, t in TIERS.items()), default=0)
+    ev = _numbers(
+        Assertion.objects.filter(
+            Q(changed) | Q(person_id__in=gone),
+            person_id__in=qs.values("id"),
+            created_at__lte=when,
+        )
+        .order_by()
+        .values_list("id", "person_id", "skill_id", "level", tier, _EpochSeconds("created_at")),
+        6,
+    )
+    skill_ids = np.union1d(
+        np.union1d(now.skill_ids, np.array([r[1] for r in reqs], dtype=np.int64)),
+        ev[:, 2].astype(np.int64),
+    ).astype(np.int64)
+    col = {int(s): j for j, s in enumerate(skill_ids)}
+    shape = (len(person_ids), len(skill_ids))
+    when_ts = when.timestamp()
+    # Levels of ``now`` that have not changed since ``when``.
+    levels = np.full(shape, NONE, dtype=np.int16)
+    last = np.full(shape, np.nan)
+    rows_now = np.searchsorted(now.person_ids, person_ids)
+    present = rows_now < len(now.person_ids)
+    present[present] = now.person_ids[rows_now[present]] == person_ids[present]
+    unchanged = (now.levels >= 0) & (now.last_evidence <= when_ts)
+    cols_now = np.searchsorted(skill_ids, now.skill_ids)
+    mine, theirs = np.flatnonzero(present), rows_now[present]
+    levels[np.ix_(mine, cols_now)] = np.where(unchanged, now.levels, NONE)[theirs]
+    last[np.ix_(mine, cols_now)] = np.where(unchanged, now.last_evidence, np.nan)[theirs]
+    # The rest, replayed by the rule.
+    pi = np.searchsorted(person_ids, ev[:, 1].astype(np.int64))
+    sj = np.searchsorted(skill_ids, ev[:, 2].astype(np.int64))
+    replayed, replayed_last = an.levels_at(
+        pi,
+        sj,
+        ev[:, 3].astype(np.int16),
+        ev[:, 4].astype(np.int8),
+        ev[:, 5],
+        ev[:, 0].astype(np.int64),
+        when_ts,
+        shape,
+    )
+    has = replayed >= 0
+    levels[has], last[has] = replayed[has], replayed_last[has]
+    required, weight = _requirement_arrays(reqs, role_ids, col, shape)
+    on_now = np.searchsorted(now.skill_ids, skill_ids)
+    known = on_now < len(now.skill_ids)
+    known[known] = now.skill_ids[on_now[known]] == skill_ids[known]
+    needed_level = np.full(len(skill_ids), NONE, dtype=np.int16)
+    needed_level[known] = now.needed_level[on_now[known]]
+    critical = np.zeros(len(skill_ids), dtype=bool)
+    critical[known] = now.critical[on_now[known]]
+    return OrgMatrix(
+        person_ids,
+        people_rows[:, 1].astype(np.int64),
+        role_ids,
+        np.ones(len(person_ids), dtype=bool),
         skill_ids,
         levels,
         last,
