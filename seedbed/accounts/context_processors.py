@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from seedbed.accounts.models import AccessLevel
+from seedbed.certifications.nav import nav_items as certification_nav
+from seedbed.development.nav import nav_items as development_nav
 from seedbed.notifications.nav import nav_items as inbox_nav
 from seedbed.surveys.nav import nav_items as survey_nav
 
@@ -34,6 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("imports:start", _("Import")),
             ("accounts:settings", _("Settings")),
         ]
+    items += development_nav(user) + certification_nav(user)
     items += survey_nav(user) + inbox_nav(user)
     current = request.resolver_match.view_name if request.resolver_match else ""
     return {

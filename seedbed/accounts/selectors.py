@@ -8,8 +8,11 @@ from seedbed.accounts.models import AccessLevel, AuditLog, OrgSettings, User
 
 
 def home_context(user: User) -> dict[str, Any]:
-    """What the home page shows: the first-run checklist for admins, the validation queue size
-    for managers, and one's own rating progress for everyone."""
+    """What the home page shows: the first-run checklist for admins, the validation queue size,
+    overdue development plans, stalled goals and expiring certificates for managers, and one's
+    own rating progress for everyone."""
+    from seedbed.certifications.selectors import home_panel as certification_panel
+    from seedbed.development.selectors import home_panel as development_panel
     from seedbed.frameworks.models import RoleRequirement
     from seedbed.people.models import Person
     from seedbed.skills.models import PersonSkill, Skill
@@ -26,6 +29,7 @@ def home_context(user: User) -> dict[str, Any]:
     if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         ctx["pending_count"] = PersonSkill.objects.pending_for(user).count()
         ctx["report_count"] = Person.objects.validatable_by(user).active().count()
+        ctx.update(development_panel(user) | certification_panel(user))
     if user.access_level == AccessLevel.ADMIN:
         settings_done = AuditLog.objects.filter(action="settings.update").exists() or (
             OrgSettings.objects.exclude(name="My organisation").exists()

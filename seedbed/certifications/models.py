@@ -3,11 +3,16 @@ certificates people hold (with expiry and reminders)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from seedbed.accounts.models import User
 
 
 class Certification(models.Model):
@@ -48,6 +53,15 @@ def certificate_upload_to(instance: HeldCertification, filename: str) -> str:
     return f"certificates/{instance.person_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
 
 
+class HeldCertificationQuerySet(models.QuerySet["HeldCertification"]):
+    def visible_to(self, user: User) -> HeldCertificationQuerySet:
+        """Certificates ``user`` may see and change: their own, their reporting line's, and
+        (admins, i.e. HR) everyone's. The same scope as development plans."""
+        from seedbed.certifications.selectors import people_in_scope
+
+        return self.filter(person__in=people_in_scope(user))
+
+
 class HeldCertification(models.Model):
     """A certificate a person holds: number, dates, an attachment (type and size checked by the
     service), and which expiry reminders were sent."""
@@ -71,6 +85,8 @@ class HeldCertification(models.Model):
         default=list, blank=True, help_text="Days-before-expiry reminders already sent"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = HeldCertificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["expires_on"]

@@ -135,6 +135,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from seedbed.accounts.api import router as accounts_router
+    from seedbed.certifications.api import router as certifications_router
+    from seedbed.development.api import router as development_router
     from seedbed.frameworks.api import router as frameworks_router
     from seedbed.gaps.api import router as gaps_router
     from seedbed.learning.api import router as learning_router
@@ -151,6 +153,8 @@ def _register_routers() -> None:
     api.add_router("/", learning_router)
     api.add_router("/", surveys_router)
     api.add_router("/", notifications_router)
+    api.add_router("/", certifications_router)
+    api.add_router("/", development_router)
 
 
 _register_routers()

@@ -15,6 +15,8 @@ urlpatterns = [
     path("learning/", include("seedbed.learning.urls")),
     path("surveys/", include("seedbed.surveys.urls")),
     path("inbox/", include("seedbed.notifications.urls")),
+    path("certifications/", include("seedbed.certifications.urls")),
+    path("development/", include("seedbed.development.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -17,6 +17,9 @@ def announce_campaign(campaign_id: int) -> int:
 
 @task()
 def daily_housekeeping() -> dict[str, int]:
-    """Reminders for campaigns due soon or overdue, stale-level nudges, email retries. Queued
-    about once a day by the scheduler in ``seedbed worker``."""
-    return asdict(services.run_housekeeping())
+    """Reminders for campaigns due soon or overdue, stale-level nudges, email retries and
+    certificate expiry reminders. Queued about once a day by the scheduler in ``seedbed
+    worker``."""
+    from seedbed.certifications.services import send_expiry_reminders
+
+    return {**asdict(services.run_housekeeping()), "certificates": send_expiry_reminders()}
