@@ -10,7 +10,9 @@ Steps of ``build_demo`` (one transaction):
    certifications, assessments, completed courses and peer ratings;
 6. interests (keen / happy / not interested) and one person who left;
 7. a skills survey running for Engineering: launched nine days ago, due in twelve, seven of
-   sixteen done and the demo employee half-way (their answers wait for validation).
+   sixteen done and the demo employee half-way (their answers wait for validation);
+8. certifications with certificates near expiry, and development plans
+   (``build_certifications_and_plans``).
 
 All randomness comes from one seeded generator and every date is relative to ``now``, so a
 demo built from the same seed on the same day is the same demo.
@@ -181,6 +183,7 @@ class _Builder:
             actor=self.admin, person=former, left_on=(self.now - timedelta(days=150)).date()
         )
         self.build_survey()
+        build_certifications_and_plans(now=self.now)
         audit(
             actor=self.admin, action="demo.build", summary=f"Demo company {data.ORG_NAME} created"
         )
@@ -504,3 +507,147 @@ class _Builder:
                 complete=key != data.EMPLOYEE_KEY,
                 at=self._day(self.rng.uniform(1, 8)),
             )
+
+
+# --- certifications and development plans ------------------------------------------------
+
+# (name, issuer, skill, level it proves, validity in months, roles that require it)
+DEMO_CERTIFICATIONS: list[tuple[str, str, str, int, int, list[str]]] = [
+    ("First aid at work", "St John Ambulance", "Health and safety", 3, 36, ["Field Technician"]),
+    ("Electrical safety (NEN 3140)", "NEN", "Electrical wiring", 3, 12, ["Field Technician"]),
+    (
+        "Certified Kubernetes Administrator (CKA)",
+        "CNCF",
+        "Kubernetes",
+        4,
+        24,
+        ["Platform Engineer"],
+    ),
+    ("AWS Certified Solutions Architect – Associate", "Amazon Web Services", "AWS", 4, 36, []),
+]
+# (person key, certification, number, days until it expires): issued one validity earlier, so
+# the compliance table shows every status and the reminders have something to send.
+DEMO_CERTIFICATES: list[tuple[str, str, str, int]] = [
+    ("paolo", "First aid at work", "SJA-20417", 20),
+    ("paolo", "Electrical safety (NEN 3140)", "NEN-3140-881", 120),
+    ("thomas", "First aid at work", "SJA-19102", 700),
+    ("thomas", "Electrical safety (NEN 3140)", "NEN-3140-642", -10),
+    ("ewa", "First aid at work", "SJA-21877", 45),
+    ("mehmet", "First aid at work", "SJA-20933", 400),
+    ("mehmet", "Electrical safety (NEN 3140)", "NEN-3140-907", 200),
+    ("kenji", "Certified Kubernetes Administrator (CKA)", "LF-CKA-2291", 30),
+    ("ravi", "Certified Kubernetes Administrator (CKA)", "LF-CKA-3350", 6),
+    ("ana", "AWS Certified Solutions Architect – Associate", "AWS-SAA-77120", 500),
+]
+
+
+@transaction.atomic
+def build_certifications_and_plans(*, now: datetime | None = None) -> None:
+    """Certification kinds (two required of field technicians, one of platform engineers),
+    certificates near expiry (recorded by their holders, waiting for verification), and
+    development plans: the demo employee's, agreed by her manager and now overdue for review with a
+    stalled goal, and a draft of another report's waiting to be agreed. Additive and
+    idempotent: what exists (matched by name, person and title) is left alone; dates are
+    relative to ``now``."""
+    from seedbed.certifications.models import Certification, HeldCertification
+    from seedbed.certifications.services import KindData, add_certificate, save_certification
+    from seedbed.development.models import DevelopmentPlan
+    from seedbed.development.services import add_goal, agree_plan, create_plan, record_review
+    from seedbed.learning.models import LearningItem
+
+    today = timezone.localdate(now or timezone.now())
+    people = {
+        spec.key: Person.objects.select_related("user").get(email__iexact=spec.email)
+        for spec in data.PEOPLE
+    }
+    admin, manager, employee = (
+        people[data.ADMIN_KEY],
+        people[data.MANAGER_KEY],
+        people[data.EMPLOYEE_KEY],
+    )
+    assert admin.user and manager.user and employee.user
+    kinds: dict[str, Certification] = {}
+    for name, issuer, skill, level, months, roles in DEMO_CERTIFICATIONS:
+        found = Certification.objects.filter(name=name, issuer=issuer).first()
+        kinds[name] = found or save_certification(
+            actor=admin.user,
+            data=KindData(
+                name=name,
+                issuer=issuer,
+                skill=Skill.objects.get(name=skill),
+                level=level,
+                validity_months=months,
+                roles=list(Role.objects.filter(name__in=roles)),
+            ),
+        )
+    for key, name, number, days_left in DEMO_CERTIFICATES:
+        kind = kinds[name]
+        if HeldCertification.objects.filter(person=people[key], certification=kind).exists():
+            continue
+        expires = today + timedelta(days=days_left)
+        months = kind.validity_months or 12
+        holder = people[key].user
+        assert holder is not None
+        # Recorded by the holders themselves, so they wait for verification: the demo's
+        # rating history already holds the certification evidence (with past dates).
+        add_certificate(
+            actor=holder,
+            person=people[key],
+            certification=kind,
+            number=number,
+            issued_on=expires - timedelta(days=round(months * 30.44)),
+            expires_on=expires,
+            today=today,
+        )
+    aws = kinds["AWS Certified Solutions Architect – Associate"]
+    if not HeldCertification.objects.filter(person=employee, certification=aws).exists():
+        add_certificate(
+            actor=employee.user,
+            person=employee,
+            certification=aws,
+            number="AWS-SAA-80456",
+            issued_on=today - timedelta(days=40),
+            today=today,
+        )
+
+    title = "Backend depth, 2027"
+    if not DevelopmentPlan.objects.filter(person=employee, title=title).exists():
+        plan = create_plan(actor=employee.user, person=employee, title=title)
+        for skill_name, target, due_in in [
+            ("Automated testing", 4, 20),
+            ("API design", 3, 90),
+            ("Kubernetes", 2, None),
+        ]:
+            goal_skill = Skill.objects.get(name=skill_name)
+            items = LearningItem.objects.active().filter(skills__skill=goal_skill)
+            add_goal(
+                actor=employee.user,
+                plan=plan,
+                skill=goal_skill,
+                target_level=target,
+                due_date=today + timedelta(days=due_in) if due_in is not None else None,
+                note="",
+                items=list(items.order_by("title")[:2]),
+            )
+        agree_plan(
+            actor=manager.user, plan=plan, next_review=today + timedelta(days=30), today=today
+        )
+        record_review(
+            actor=manager.user,
+            plan=plan,
+            note="Good start on testing; pair with Jonas on the API redesign next.",
+            reviewed_on=today - timedelta(days=95),
+            next_review=today - timedelta(days=5),
+            today=today,
+        )
+    ravi = people["ravi"]
+    draft = "Kubernetes to expert"
+    if ravi.user and not DevelopmentPlan.objects.filter(person=ravi, title=draft).exists():
+        plan = create_plan(actor=ravi.user, person=ravi, title=draft)
+        add_goal(
+            actor=ravi.user,
+            plan=plan,
+            skill=Skill.objects.get(name="Kubernetes"),
+            target_level=5,
+            due_date=today + timedelta(days=180),
+        )
