@@ -173,6 +173,7 @@ def build(
     people = Person.objects.bulk_create(people)
     team_managers = {teams[t].pk: people[t * team_size] for t in range(len(teams))}
     for person in people:
+        assert person.team_id is not None and person.role_id is not None
         mgr = team_managers[person.team_id]
         if person.pk != mgr.pk:
             person.manager = mgr
@@ -186,6 +187,7 @@ def build(
     }
     assertions = []
     for person in people:
+        assert person.team_id is not None and person.role_id is not None
         own = list(
             dict.fromkeys(role_skills[person.role_id] + rng.sample(team_pool[person.team_id], 30))
         )[:levels_per_person]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from seedbed.accounts.models import AccessLevel
+from seedbed.gaps import comparison as cmp
 from seedbed.gaps import dashboards as d
 from seedbed.gaps.schemas import (
     GapAtFilter,
@@ -155,7 +156,7 @@ def _departure(person: Person, dep: d.PersonDeparture) -> dict[str, Any]:
     }
 
 
-def _change(c: d.SkillChange) -> dict[str, Any]:
+def _change(c: cmp.SkillChange) -> dict[str, Any]:
     return {
         "skill": _skill(c.skill),
         "coverage_a": c.coverage_a,
@@ -167,7 +168,7 @@ def _change(c: d.SkillChange) -> dict[str, Any]:
     }
 
 
-def _side(day: Any, s: d.Side) -> dict[str, Any]:
+def _side(day: Any, s: cmp.Side) -> dict[str, Any]:
     return {
         "day": day,
         "people": s.people,
@@ -278,7 +279,7 @@ def compare_gaps(request: AuthedRequest, filters: Query[GapCompareFilter]) -> di
     people = d.dashboard_people(request.user)
     if filters.team is not None:
         _team, people = d.team_scope(request.user, filters.team)
-    c = d.compare(people, a=filters.a, b=b, category_id=filters.category, top=filters.top)
+    c = cmp.compare(people, a=filters.a, b=b, category_id=filters.category, top=filters.top)
     return {
         "a": _side(c.a, c.side_a),
         "b": _side(c.b, c.side_b),

@@ -1,5 +1,6 @@
 """Read models for the gap dashboards (organisation, team, person, knowledge at risk,
-departures, compare), shared by the pages, their exports and the API.
+departures; comparing two dates is in ``comparison``), shared by the pages, their exports and
+the API.
 
 Figures come from ``seedbed.gaps.analysis`` on matrices loaded by
 ``seedbed.gaps.selectors.load_org_matrix``; names are fetched afterwards, only for the rows
@@ -25,7 +26,6 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from seedbed.accounts.models import AccessLevel
 from seedbed.frameworks.models import RoleRequirement, StrategicNeed
@@ -41,70 +41,13 @@ from seedbed.gaps.selectors import (
 from seedbed.lib.errors import NotAllowed, NotFound
 from seedbed.people.models import Person, Team
 from seedbed.skills.models import PersonSkill, Skill
-from seedbed.skills.selectors import months_before, review_interval_months, stale_cutoff
+from seedbed.skills.selectors import review_interval_months, stale_cutoff
 
 if TYPE_CHECKING:
     from seedbed.accounts.models import User
     from seedbed.frameworks.models import Role
 
 TREND_DAYS = 90  # default comparison date: this many days ago (or the last survey campaign)
-
-# Shown next to every figure (tooltip) and as footnotes; the words of seedbed.gaps.analysis.
-DEFINITIONS: dict[str, Any] = {
-    "coverage": gettext_lazy(
-        "Coverage: the share of role requirements that are met. A requirement is one person and "
-        "one skill their role asks for at a level; it is met when the person's current level is "
-        "at least that level (no rating counts as level 0)."
-    ),
-    "weighted_gap": gettext_lazy(
-        "Weighted gap of a skill: for every person whose role requires it, the levels missing "
-        "below the required level, times the requirement's importance (1 nice to have, "
-        "2 important, 3 essential), added up."
-    ),
-    "gap_score": gettext_lazy(
-        "Weighted gap score of a person: the required levels they do not reach, weighted by "
-        "importance, as a share of all the levels their role requires. 0 % means every "
-        "requirement is met, 100 % that none is."
-    ),
-    "readiness": gettext_lazy(
-        "Readiness for a role: how much of each required level the person reaches (level 2 of a "
-        "required 4 counts half, anything above counts as fully reached), averaged with the "
-        "requirements' importance as weights."
-    ),
-    "bench": gettext_lazy(
-        "Bench strength of a skill: how many active people reach the level the organisation "
-        "asks for it, which is the highest level any role or strategic need requires."
-    ),
-    "at_risk": gettext_lazy(
-        "Knowledge at risk: a skill that matters (a role or a strategic need requires it, or it "
-        "is marked critical) that at most one active person holds at proficient level (4) or "
-        "above."
-    ),
-    "departure": gettext_lazy(
-        "Departure impact of a person: the demanded skills in which nobody else reaches the "
-        "demanded level, and the capability coverage (share of demanded skills that someone "
-        "reaches) the organisation would have without them."
-    ),
-    "needs": gettext_lazy(
-        "Strategic need: how many active people reach the level today (have), how many are one "
-        "level short (close), and the shortfall: people needed minus people who have it. "
-        "Overdue: the due date has passed with a shortfall."
-    ),
-    "stale": gettext_lazy(
-        "Stale level: its newest evidence (any rating, validation, certificate…) is older than "
-        "the organisation's review interval. Levels without a known evidence date count as "
-        "stale."
-    ),
-    "trend": gettext_lazy(
-        "Trend: the same figures computed from the rating history as it stood at the end of the "
-        "comparison date, for the people who were there then, against today's role "
-        "requirements."
-    ),
-    "mean_level": gettext_lazy(
-        "Mean level: the average current level of the active people who have a level in the skill."
-    ),
-}
-
 
 # --- scope ---------------------------------------------------------------------------------
 
@@ -193,12 +136,12 @@ def person_names(ids: Sequence[int] | np.ndarray) -> dict[int, str]:
     return dict(Person.objects.filter(pk__in=wanted).values_list("id", "full_name"))
 
 
-def _f(value: float) -> float | None:
+def rounded(value: float | np.floating[Any]) -> float | None:
     """A NumPy figure for templates and JSON: rounded, None for NaN."""
     return None if np.isnan(value) else round(float(value), 1)
 
 
-def _align(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def align(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each id of ``src`` its position in the sorted ``dst`` and whether it is there."""
     if len(dst) == 0:
         return np.zeros(len(src), dtype=np.int64), np.zeros(len(src), dtype=bool)
@@ -209,7 +152,7 @@ def _align(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _on(values: np.ndarray, src: np.ndarray, dst: np.ndarray, fill: Any = NONE) -> np.ndarray:
     """``values`` (indexed like ``src`` ids) re-indexed on ``dst`` ids, ``fill`` where absent."""
     out = np.full(len(dst), fill, dtype=values.dtype)
-    idx, ok = _align(dst, src)
+    idx, ok = align(dst, src)
     out[ok] = values[idx[ok]]
     return out
 
@@ -324,7 +267,7 @@ def top_gaps(ctx: Context, limit: int | None = 10) -> tuple[list[GapRow], int]:
             int(weighted[j]),
             int(below[j]),
             int(required[j]),
-            _f(cov[j]),
+            rounded(cov[j]),
         )
         for j in order
         if int(m.skill_ids[j]) in info
@@ -462,11 +405,11 @@ def needs(ctx: Context) -> list[NeedRow]:
     level = np.array([n.level for n in need_list], dtype=np.int64)
     head = np.array([n.headcount for n in need_list], dtype=np.int64)
     sids = np.array([n.skill_id for n in need_list], dtype=np.int64)
-    idx, ok = _align(sids, org.skill_ids)
+    idx, ok = align(sids, org.skill_ids)
     have, close, short = an.need_status(org.levels, org.active, np.where(ok, idx, -1), level, head)
     here = None
     if not ctx.whole_org:
-        idx_m, ok_m = _align(sids, m.skill_ids)
+        idx_m, ok_m = align(sids, m.skill_ids)
         here, _c, _s = an.need_status(m.levels, m.active, np.where(ok_m, idx_m, -1), level, head)
     return [
         NeedRow(
@@ -617,8 +560,8 @@ def person_rows(
             int(m.person_ids[i]),
             name,
             role or "",
-            _f(score[i]),
-            _f(ready[i]),
+            rounded(score[i]),
+            rounded(ready[i]),
             int(n_gaps[i]),
             int(n_req[i]),
         )
@@ -759,7 +702,9 @@ def departures(
             key=lambda s: s.name,
         )
         rows.append(
-            DepartureRow(pid, name, team, int(dep.lost[i]), _f(dep.coverage_without[i]), skills)
+            DepartureRow(
+                pid, name, team, int(dep.lost[i]), rounded(dep.coverage_without[i]), skills
+            )
         )
     return Departures(rows, total, None if dep.coverage_now is None else round(dep.coverage_now, 1))
 
@@ -816,8 +761,8 @@ def role_gaps(person: Person, role: Role) -> RoleGaps:
         role.pk,
         role.name,
         rows,
-        _f(an.weighted_gap_scores(levels, required, weight)[0]),
-        _f(an.readiness(levels, required, weight)[0]),
+        rounded(an.weighted_gap_scores(levels, required, weight)[0]),
+        rounded(an.readiness(levels, required, weight)[0]),
         int(an.met(levels, required).sum()),
     )
 
@@ -846,150 +791,3 @@ def person_departure(person: Person) -> PersonDeparture:
         return PersonDeparture([], now, now)
     row = dep.rows[0]
     return PersonDeparture(row.skills, now, row.coverage_without)
-
-
-# --- compare two dates ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Side:
-    """The figures of one date."""
-
-    people: int
-    coverage: Figure
-    gap_score: float | None  # mean over people with requirements
-    readiness: float | None
-    levels: int
-    stale: Figure
-
-
-@dataclass(frozen=True)
-class SkillChange:
-    """One skill at both dates; changes come from the exact figures, then are rounded."""
-
-    skill: SkillInfo
-    coverage_a: float | None
-    coverage_b: float | None
-    coverage_change: float | None
-    mean_a: float | None
-    mean_b: float | None
-    mean_change: float | None
-
-
-@dataclass(frozen=True)
-class Comparison:
-    a: date
-    b: date
-    side_a: Side
-    side_b: Side
-    teams: list[TeamTrend]  # "then" is date a, "now" date b
-    improvements: list[SkillChange]
-    declines: list[SkillChange]
-    skills: list[SkillChange]  # every skill with a figure at either date, by name
-
-
-def _side(m: OrgMatrix, day: date, months: int, cols: np.ndarray) -> Side:
-    levels, required, weight = m.levels[:, cols], m.required[:, cols], m.weight[:, cols]
-    cutoff = months_before(timezone.make_aware(datetime.combine(day, time.max)), months)
-    score = an.weighted_gap_scores(levels, required, weight)
-    ready = an.readiness(levels, required, weight)
-    return Side(
-        len(m.person_ids),
-        Figure(int(an.met(levels, required).sum()), int((required >= 0).sum())),
-        _f(np.nanmean(score)) if (~np.isnan(score)).any() else None,
-        _f(np.nanmean(ready)) if (~np.isnan(ready)).any() else None,
-        int((levels >= 0).sum()),
-        Figure(
-            int(an.stale(levels, m.last_evidence[:, cols], cutoff.timestamp()).sum()),
-            int((levels >= 0).sum()),
-        ),
-    )
-
-
-def compare(
-    people: QuerySet[Person], *, a: date, b: date, category_id: int | None = None, top: int = 10
-) -> Comparison:
-    """The scope's figures at the end of day ``a`` and of day ``b`` (both from the rating
-    history, so nothing recorded after ``a`` changes ``a``'s side), per team, and per skill
-    (coverage of its requirements, mean level) with the biggest improvements and declines.
-    Fourteen queries."""
-    ma = load_org_matrix(at=a, people=people)
-    mb = load_org_matrix(at=b, people=people)
-    months = review_interval_months()
-    skills = np.union1d(ma.skill_ids, mb.skill_ids).astype(np.int64)
-    info = skill_info(skills)
-    if category_id is not None:
-        skills = np.array(
-            [s for s in skills if int(s) in info and info[int(s)].category_id == category_id],
-            dtype=np.int64,
-        )
-    ca, oka = _align(skills, ma.skill_ids)
-    cb, okb = _align(skills, mb.skill_ids)
-    side_a, side_b = _side(ma, a, months, ca[oka]), _side(mb, b, months, cb[okb])
-
-    def per_skill(m: OrgMatrix, c: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        met_n, req_n = an.skill_coverage(m.levels, m.required)
-        cov = an.percent(met_n, req_n)
-        mean = an.mean_levels(m.levels, m.active)
-        return (
-            np.where(ok, cov[c] if len(cov) else np.nan, np.nan),
-            np.where(ok, mean[c] if len(mean) else np.nan, np.nan),
-        )
-
-    cov_a, mean_a = per_skill(ma, ca, oka)
-    cov_b, mean_b = per_skill(mb, cb, okb)
-    figures = np.vstack([cov_a, cov_b, mean_a, mean_b])
-    changes = [
-        SkillChange(
-            info[int(s)],
-            _f(cov_a[k]),
-            _f(cov_b[k]),
-            _f(cov_b[k] - cov_a[k]),
-            _f(mean_a[k]),
-            _f(mean_b[k]),
-            _f(mean_b[k] - mean_a[k]),
-        )
-        for k, s in enumerate(skills)
-        if int(s) in info and not np.isnan(figures[:, k]).all()
-    ]
-
-    def key(c: SkillChange) -> tuple[float, float]:
-        return (c.coverage_change or 0.0, c.mean_change or 0.0)
-
-    moved = [c for c in changes if key(c) != (0.0, 0.0)]
-    improvements = sorted((c for c in moved if key(c) > (0.0, 0.0)), key=key, reverse=True)
-    declines = sorted((c for c in moved if key(c) < (0.0, 0.0)), key=key)
-    team_a = _team_figures(ma, ca[oka])
-    team_b = _team_figures(mb, cb[okb])
-    team_ids = sorted(set(team_a) | set(team_b))
-    names = dict(Team.objects.filter(pk__in=[t for t in team_ids if t]).values_list("id", "name"))
-    teams = sorted(
-        (
-            TeamTrend(
-                t,
-                names.get(t, _("No team")),
-                team_a.get(t, Figure(0, 0)),
-                team_b.get(t, Figure(0, 0)),
-            )
-            for t in team_ids
-        ),
-        key=lambda r: r.name,
-    )
-    return Comparison(
-        a,
-        b,
-        side_a,
-        side_b,
-        teams,
-        improvements[:top],
-        declines[:top],
-        sorted(changes, key=lambda c: (c.skill.name.casefold(), c.skill.id)),
-    )
-
-
-def _team_figures(m: OrgMatrix, cols: np.ndarray) -> dict[int, Figure]:
-    ids, groups = np.unique(m.team_ids, return_inverse=True)
-    met_n, req_n = an.coverage_by_group(
-        m.levels[:, cols], m.required[:, cols], groups.astype(np.int64), len(ids)
-    )
-    return {int(t): Figure(int(met_n[k]), int(req_n[k])) for k, t in enumerate(ids)}

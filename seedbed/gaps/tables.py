@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from seedbed.gaps import comparison as cmp
 from seedbed.gaps import dashboards as d
 
 Table = tuple[list[str], list[Sequence[Any]]]
@@ -200,7 +201,7 @@ def role_gaps(g: d.RoleGaps | None) -> Table:
     )
 
 
-def compare_summary(c: d.Comparison) -> Table:
+def compare_summary(c: cmp.Comparison) -> Table:
     figures = [
         ("people", c.side_a.people, c.side_b.people),
         ("requirements", c.side_a.coverage.whole, c.side_b.coverage.whole),
@@ -215,14 +216,14 @@ def compare_summary(c: d.Comparison) -> Table:
     return (["figure", str(c.a), str(c.b)], [list(f) for f in figures])
 
 
-def compare_teams(c: d.Comparison) -> Table:
+def compare_teams(c: cmp.Comparison) -> Table:
     return (
         ["team", "coverage_a_percent", "coverage_b_percent", "requirements_a", "requirements_b"],
         [[t.name, t.then.percent, t.now.percent, t.then.whole, t.now.whole] for t in c.teams],
     )
 
 
-def compare_skills(changes: list[d.SkillChange]) -> Table:
+def compare_skills(changes: list[cmp.SkillChange]) -> Table:
     return (
         [
             "skill",

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seedbed.accounts.models import AccessLevel
+from seedbed.gaps import comparison as cmp
 from seedbed.gaps import dashboards as d
 from seedbed.gaps import tables
 from seedbed.gaps.charts import DANGER, Bar, bar_chart, paired_bar_chart
+from seedbed.gaps.definitions import DEFINITIONS
 from seedbed.gaps.forms import CompareForm, RiskFilterForm, SinceForm, visible_teams
 from seedbed.lib.errors import NotAllowed, NotFound
 from seedbed.lib.http import AuthedHttpRequest
@@ -110,7 +112,7 @@ def _offset(page: Page) -> int:
 
 def _defs(*keys: str) -> dict[str, Any]:
     """The definitions a page's figures use, for its footnotes."""
-    return {k: d.DEFINITIONS[k] for k in keys}
+    return {k: DEFINITIONS[k] for k in keys}
 
 
 def _pct(value: float | None) -> str:
@@ -517,7 +519,7 @@ def compare(request: AuthedHttpRequest) -> HttpResponse:
     category = data.get("category")
     if a > b:  # only the default "from" can land after a chosen "to"
         a = b
-    comparison = d.compare(people, a=a, b=b, category_id=category.pk if category else None)
+    comparison = cmp.compare(people, a=a, b=b, category_id=category.pk if category else None)
     exported = _export(
         request,
         "gaps-compare",

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from seedbed.gaps.dashboards import DEFINITIONS
+from seedbed.gaps.definitions import DEFINITIONS
 
 register = template.Library()
 
