@@ -3,7 +3,7 @@
     seedbed demo [--port N] [--fresh]     migrate, load the demo company, run web server + worker
     seedbed serve [--port N] [--host H]   production server (granian, WSGI) + migrations
     seedbed worker                        background task worker (django-tasks-db)
-    seedbed import people|skills|esco FILE [--dry-run] [--format wide|long] [--occupations FILE]
+    seedbed import people|skills|esco|catalogue FILE [--dry-run] [--format wide|long] [--occupations FILE]
     seedbed export people|matrix --format csv|xlsx -o FILE
     seedbed token create EMAIL [--name NAME]
     seedbed manage ARGS...                any Django management command

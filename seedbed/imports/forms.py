@@ -17,6 +17,7 @@ CHOICES = {
     "skills-wide": (ImportKind.SKILLS, WIDE),
     "skills-long": (ImportKind.SKILLS, LONG),
     "esco": (ImportKind.ESCO, ""),
+    "catalogue": (ImportKind.CATALOGUE, ""),
 }
 
 
@@ -28,6 +29,7 @@ class UploadForm(forms.Form):
             ("skills-wide", _("Skill levels, wide: one row per person, one column per skill")),
             ("skills-long", _("Skill levels, long: one row per rating (email, skill, level)")),
             ("esco", _("ESCO: skills from skills_en.csv, optionally occupations as roles")),
+            ("catalogue", _("Learning catalogue: courses, workshops, tasks, free resources")),
         ],
         initial="people",
         widget=forms.RadioSelect,

@@ -19,6 +19,7 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", _("People")
     SKILLS = "skills", _("Skill levels")
     ESCO = "esco", _("ESCO skills and occupations")
+    CATALOGUE = "catalogue", _("Learning catalogue")
 
 
 class ImportStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 - ``people``: validate_people / commit_people (upsert by email) and people_export_rows;
 - ``skills``: validate_skills / commit_skills (wide or long layout);
 - ``esco``: validate_esco / commit_esco (ESCO skills and occupations, upsert by concept URI);
+- ``catalogue``: validate_catalogue / commit_catalogue (learning items, by code or title);
 - ``jobs``: the upload -> dry run -> commit/discard lifecycle run by the task worker.
 """
 
@@ -10,6 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from seedbed.imports.services.catalogue import (
+    CATALOGUE_COLUMNS,
+    commit_catalogue,
+    validate_catalogue,
+)
 from seedbed.imports.services.esco import commit_esco, validate_esco
 from seedbed.imports.services.jobs import (
     commit_table,
@@ -35,7 +41,7 @@ from seedbed.imports.services.skills import (
 )
 from seedbed.skills.models import Skill
 
-TEMPLATES = ("people", "skills-wide", "skills-long")
+TEMPLATES = ("people", "skills-wide", "skills-long", "catalogue")
 
 
 def template_table(name: str) -> tuple[list[str], list[list[Any]]]:
@@ -55,6 +61,24 @@ def template_table(name: str) -> tuple[list[str], list[list[Any]]]:
                 "2024-03-01",
                 "yes",
                 "employee",
+            ]
+        ]
+    if name == "catalogue":
+        return list(CATALOGUE_COLUMNS), [
+            [
+                "K8S-101",
+                "Kubernetes basics",
+                "elearning",
+                "Free introductory course",
+                "https://kubernetes.io/docs/tutorials/",
+                "Kubernetes project",
+                "online",
+                "en",
+                "3",
+                "0",
+                "no",
+                f"{skill_example()}:2",
+                "",
             ]
         ]
     if name == "skills-wide":
@@ -86,6 +110,7 @@ __all__ = [
     "PEOPLE_COLUMNS",
     "TEMPLATES",
     "ImportHasErrors",
+    "commit_catalogue",
     "commit_esco",
     "commit_people",
     "commit_skills",
@@ -98,6 +123,7 @@ __all__ = [
     "run_commit",
     "run_validation",
     "template_table",
+    "validate_catalogue",
     "validate_esco",
     "validate_people",
     "validate_skills",

@@ -22,6 +22,7 @@ from seedbed.accounts.services import audit
 from seedbed.imports.models import ImportJob, ImportKind, ImportStatus
 from seedbed.imports.parsing import Table, check_size, read_table
 from seedbed.imports.preview import Preview
+from seedbed.imports.services.catalogue import commit_catalogue, validate_catalogue
 from seedbed.imports.services.esco import commit_esco, validate_esco
 from seedbed.imports.services.people import (
     ImportHasErrors,
@@ -46,7 +47,10 @@ def validate_table(
     progress: Progress | None = None,
     occupations: Table | None = None,
 ) -> Preview:
-    """Dry run of ``table`` as a people, skills or ESCO import (``occupations``: ESCO only)."""
+    """Dry run of ``table`` as a people, skills, ESCO or learning catalogue import
+    (``occupations``: ESCO only)."""
+    if kind == ImportKind.CATALOGUE:
+        return validate_catalogue(table, progress=progress)
     if kind == ImportKind.ESCO:
         return validate_esco(table, occupations=occupations, progress=progress)
     if kind == ImportKind.PEOPLE:
@@ -71,6 +75,8 @@ def commit_table(
     occupations: Table | None = None,
 ) -> Preview:
     """Re-validate and write ``table`` in one transaction; ImportHasErrors if any row fails."""
+    if kind == ImportKind.CATALOGUE:
+        return commit_catalogue(table=table, actor=actor, progress=progress)
     if kind == ImportKind.ESCO:
         return commit_esco(skills=table, occupations=occupations, actor=actor, progress=progress)
     if kind == ImportKind.PEOPLE:
@@ -111,7 +117,10 @@ def create_job(
     storing anything."""
     _check_admin(actor)
     if kind not in ImportKind.values:
-        raise ServiceError(_("Choose what to import: people, skill levels or ESCO."), field="kind")
+        raise ServiceError(
+            _("Choose what to import: people, skill levels, ESCO or a learning catalogue."),
+            field="kind",
+        )
     if occupations is not None and kind != ImportKind.ESCO:
         raise ServiceError(
             _("An occupations file belongs to an ESCO import only."), field="occupations"

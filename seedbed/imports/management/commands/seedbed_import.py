@@ -1,4 +1,4 @@
-"""``seedbed import people|skills|esco FILE [--dry-run] [--layout wide|long] [--source S]
+"""``seedbed import people|skills|esco|catalogue FILE [--dry-run] [--layout wide|long] [--source S]
 [--occupations FILE] [--actor EMAIL]``
 
 Steps:
@@ -28,11 +28,12 @@ from ._common import acting_user, stderr_progress
 
 class Command(BaseCommand):
     help = (
-        "Import people, skill levels or ESCO skills/occupations from CSV or XLSX (all or nothing)."
+        "Import people, skill levels, ESCO skills/occupations or a learning catalogue from CSV or "
+        "XLSX (all or nothing)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=["people", "skills", "esco"])
+        parser.add_argument("kind", choices=["people", "skills", "esco", "catalogue"])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row and report; change nothing."
