@@ -149,6 +149,12 @@ def test_bad_dates_are_refused(org, bls, issued, expires, field):
     assert exc.value.field == field
 
 
+def test_the_same_certificate_is_not_recorded_twice(org, bls):
+    add(org, "employee", certification=bls, issued_on=date(2026, 1, 5))
+    with pytest.raises(Conflict, match="issued on 2026-01-05, is already on record"):
+        add(org, "manager", person=org.employee, certification=bls, issued_on=date(2026, 1, 5))
+
+
 def test_who_may_add_certificates(org, bls):
     # Own; the manager for his whole line (report2 reports to the lead); HR for anyone.
     add(org, "employee", certification=bls)

@@ -177,7 +177,7 @@ def list_certificates(
     return qs.order_by("expires_on", "id")
 
 
-@router.post("/certificates", response={201: CertificateOut, **ERRORS})
+@router.post("/certificates", response={201: CertificateOut, **ERRORS, 409: ERRORS[400]})
 def add_certificate(request: AuthedRequest, payload: CertificateIn) -> Status[Any]:
     """Record a certificate for yourself or someone in your reporting line (HR: anyone).
     Upload the scan afterwards to ``/certificates/{id}/attachment``."""

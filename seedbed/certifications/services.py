@@ -406,6 +406,14 @@ def add_certificate(
             field="person",
         )
     expires_on = _check_dates(certification, issued_on, expires_on, today)
+    if HeldCertification.objects.filter(
+        person=person, certification=certification, issued_on=issued_on
+    ).exists():
+        raise Conflict(
+            _("This certificate, issued on %(date)s, is already on record.")
+            % {"date": issued_on.isoformat()},
+            field="issued_on",
+        )
     ext = check_attachment(attachment) if attachment is not None else None
     verified = may_verify(actor, person)
     held = HeldCertification.objects.create(

@@ -372,5 +372,13 @@ def compliance(request: AuthedHttpRequest) -> HttpResponse:
             "status_counts": [(s.value, s.label, report.counts[s.value]) for s in selectors.Status],
             "page_obj": paginate(request, report.rows, 100),
             "query": query_without_page(request),
+            "status_query": _without(request, "page", "status", "format"),
         },
     )
+
+
+def _without(request: AuthedHttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
