@@ -340,3 +340,22 @@ def test_my_learning_without_a_linked_person(org: Org) -> None:
     c = Client()
     c.force_login(user)
     assert "not linked to a person" in c.get(reverse("learning:mine")).content.decode()
+
+
+def test_home_card_and_navigation(org: Org, clients: dict[str, Client]) -> None:
+    item = make_item(org, "Paid course", requires_approval=True)
+    services.enrol(actor=org.user("employee"), person=org.employee, item=item)
+    services.log_hours(
+        actor=org.user("employee"),
+        person=org.employee,
+        on=timezone.localdate(),
+        hours=Decimal("2.5"),
+    )
+    home = clients["employee"].get(reverse("home")).content.decode()
+    assert 'id="learning-h"' in home and "2.50 <small" in home and "1 item in progress" in home
+    assert f'href="{reverse("learning:mine")}">Learning</a>' in home
+    manager_home = clients["manager"].get(reverse("home")).content.decode()
+    assert "1 learning request waits for your approval" in manager_home
+    assert (
+        "learning request" not in clients["outsider_manager"].get(reverse("home")).content.decode()
+    )

@@ -120,9 +120,9 @@ def test_navigation_shows_the_unread_count(org, clients):
 def test_home_page_query_budget(org, clients, django_assert_num_queries):
     for _ in range(5):
         _notify(org.employee)
-    # session, user; home: own person, open survey tasks, rated count, required count;
-    # navigation: unread notifications (one count, not per row).
-    with django_assert_num_queries(2 + 4 + 1):
+    # session, user; home: own person, open survey tasks, learning card, rated count,
+    # required count; navigation: unread notifications (one count, not per row).
+    with django_assert_num_queries(2 + 5 + 1):
         response = clients["employee"].get(reverse("home"))
     assert b'class="badge count">5<' in response.content
 

@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("skills:list", _("Skills")),
     ]
     items.append(("gaps:org", _("Gap analysis")) if user.is_manager else ("gaps:me", _("My gaps")))
+    items.append(("learning:mine", _("Learning")))
     if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         items += [("people:validation", _("Validation")), ("people:matrix", _("Team matrix"))]
         items.append(("frameworks:needs", _("Capability needs")))

@@ -14,6 +14,7 @@ def home_context(user: User) -> dict[str, Any]:
     from seedbed.certifications.selectors import home_panel as certification_panel
     from seedbed.development.selectors import home_panel as development_panel
     from seedbed.frameworks.models import RoleRequirement
+    from seedbed.learning.services.enrolments import home_panel as learning_panel
     from seedbed.people.models import Person
     from seedbed.skills.models import PersonSkill, Skill
     from seedbed.surveys.selectors import open_tasks as open_survey_tasks
@@ -21,6 +22,7 @@ def home_context(user: User) -> dict[str, Any]:
     person = Person.objects.filter(user=user).select_related("role", "team").first()
     ctx: dict[str, Any] = {"person": person}
     ctx["survey_tasks"] = open_survey_tasks(user) if person is not None else []
+    ctx.update(learning_panel(user, person))
     if person is not None:
         ctx["my_rated"] = PersonSkill.objects.filter(person=person).count()
         ctx["my_required"] = (

@@ -29,7 +29,18 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -934,3 +945,61 @@ def month_hours(person: Person, year: int, month: int) -> MonthHours:
 def this_month(now: datetime | None = None) -> tuple[int, int]:
     today = timezone.localdate(now) if now else timezone.localdate()
     return today.year, today.month
+
+
+# --- home page -----------------------------------------------------------------------------
+
+
+def home_panel(user: User, person: Person | None) -> dict[str, Any]:
+    """The "Learning" card of the home page in one query: one's open enrolments, hours this
+    month against the allowance, sign-offs one was asked for and (managers, HR) requests
+    waiting for a decision."""
+    if person is None:
+        return {}
+    first, last = month_bounds(*this_month())
+
+    def count(qs: QuerySet[Any]) -> Subquery:
+        return Subquery(
+            qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    hours = (
+        LearningHours.objects.filter(person=OuterRef("pk"), date__range=(first, last))
+        .order_by()
+        .values("person")
+        .annotate(t=Sum("hours"))
+        .values("t")
+    )
+    annotations: dict[str, Any] = {
+        "open_count": count(Enrolment.objects.filter(person=OuterRef("pk"), status__in=OPEN)),
+        "signoff_count": count(
+            SignOff.objects.filter(
+                assessor=OuterRef("pk"),
+                decision=SignOffDecision.PENDING,
+                enrolment__status=EnrolmentStatus.AWAITING_SIGNOFF,
+            )
+        ),
+        "month_hours": Subquery(hours, output_field=DecimalField()),
+        "allowance": Subquery(
+            OrgSettings.objects.filter(pk=1).values("learning_hours_per_month"),
+            output_field=DecimalField(),
+        ),
+    }
+    if user.access_level in (AccessLevel.MANAGER, AccessLevel.ADMIN):
+        annotations["approval_count"] = count(approvals_for(user))
+    row = Person.objects.filter(pk=person.pk).annotate(**annotations).values(*annotations).get()
+    # No settings row yet: the model's default allowance (without another query).
+    allowance = (
+        row["allowance"] if row["allowance"] is not None else OrgSettings().learning_hours_per_month
+    )
+    return {
+        "learning": {
+            "open": row["open_count"] or 0,
+            "signoffs": row["signoff_count"] or 0,
+            "approvals": row.get("approval_count"),
+            "month": MonthHours(
+                first.year, first.month, Decimal(row["month_hours"] or 0), Decimal(allowance)
+            ),
+        }
+    }
