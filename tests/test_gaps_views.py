@@ -451,3 +451,17 @@ def test_long_labels_are_shortened_with_the_full_text_in_the_tooltip():
     svg = str(bar_chart([Bar(name, 3)], label="x"))
     assert f"<title>{name}: 3</title>" in svg
     assert "A very long skill name that d…" in svg
+
+
+def test_category_filters_cover_subcategories(small, clients):
+    from seedbed.skills.models import SkillCategory
+
+    parent = SkillCategory.objects.create(name="Logistics")
+    SkillCategory.objects.filter(pk=small.forklift.category_id).update(parent=parent)
+    risks = clients["admin"].get(f"/gaps/risks/?category={parent.pk}").context["rows"]
+    assert [r.skill.name for r in risks] == ["Forklift"]
+    url = f"/gaps/compare/?a={small.cut.isoformat()}&category={parent.pk}"
+    assert [s.skill.name for s in clients["admin"].get(url).context["c"].skills] == ["Forklift"]
+    empty = SkillCategory.objects.create(name="Unused")
+    none = clients["admin"].get(f"/gaps/risks/?category={empty.pk}")
+    assert none.context["rows"] == [] and "No knowledge at risk" in none.content.decode()

@@ -316,7 +316,10 @@ def list_risks(request: AuthedRequest, filters: Query[GapRiskFilter]) -> dict[st
         ctx,
         offset=filters.offset,
         limit=filters.limit,
-        filters=d.RiskFilters(filters.category, filters.criticality),
+        filters=d.RiskFilters(
+            d.category_subtree_ids(filters.category) if filters.category else None,
+            filters.criticality,
+        ),
     )
     return {"items": [_risk(r) for r in rows], "count": total}
 

@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seedbed.gaps import analysis as an
-from seedbed.gaps.dashboards import Figure, SkillInfo, TeamTrend, align, rounded, skill_info
+from seedbed.gaps.dashboards import (
+    Figure,
+    SkillInfo,
+    TeamTrend,
+    align,
+    category_subtree_ids,
+    rounded,
+    skill_info,
+)
 from seedbed.gaps.selectors import OrgMatrix, load_org_matrix
 from seedbed.people.models import Person, Team
 from seedbed.skills.selectors import months_before, review_interval_months
@@ -81,15 +89,16 @@ def compare(
     """The scope's figures at the end of day ``a`` and of day ``b`` (both from the rating
     history, so nothing recorded after ``a`` changes ``a``'s side), per team, and per skill
     (coverage of its requirements, mean level) with the biggest improvements and declines.
-    Fourteen queries."""
+    Fourteen queries (fifteen with a category)."""
     ma = load_org_matrix(at=a, people=people)
     mb = load_org_matrix(at=b, people=people)
     months = review_interval_months()
     skills = np.union1d(ma.skill_ids, mb.skill_ids).astype(np.int64)
     info = skill_info(skills)
     if category_id is not None:
+        categories = category_subtree_ids(category_id)
         skills = np.array(
-            [s for s in skills if int(s) in info and info[int(s)].category_id == category_id],
+            [s for s in skills if int(s) in info and info[int(s)].category_id in categories],
             dtype=np.int64,
         )
     ca, oka = align(skills, ma.skill_ids)

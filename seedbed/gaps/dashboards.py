@@ -40,7 +40,7 @@ from seedbed.gaps.selectors import (
 )
 from seedbed.lib.errors import NotAllowed, NotFound
 from seedbed.people.models import Person, Team
-from seedbed.skills.models import PersonSkill, Skill
+from seedbed.skills.models import PersonSkill, Skill, SkillCategory
 from seedbed.skills.selectors import review_interval_months, stale_cutoff
 
 if TYPE_CHECKING:
@@ -127,6 +127,22 @@ def skill_info(ids: Sequence[int] | np.ndarray) -> dict[int, SkillInfo]:
             "id", "name", "category_id", "category__name", "criticality"
         )
     }
+
+
+def category_subtree_ids(category_id: int) -> set[int]:
+    """The category and every category below it (one query): a filter by category covers the
+    skills of its subcategories too."""
+    children: dict[int | None, list[int]] = {}
+    for cid, parent in SkillCategory.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(cid)
+    seen: set[int] = set()
+    stack = [category_id]
+    while stack:
+        cid = stack.pop()
+        if cid not in seen:
+            seen.add(cid)
+            stack.extend(children.get(cid, []))
+    return seen
 
 
 def person_names(ids: Sequence[int] | np.ndarray) -> dict[int, str]:
@@ -313,7 +329,7 @@ class RiskRow:
 
 @dataclass(frozen=True)
 class RiskFilters:
-    category_id: int | None = None
+    category_ids: set[int] | None = None  # a category and its subcategories
     criticality: str | None = None
 
 
@@ -339,14 +355,14 @@ def risks(
     cols = np.flatnonzero(at)
     cols = cols[np.lexsort((org.skill_ids[cols], -demand[cols], ~org.critical[cols], count[cols]))]
     info: dict[int, SkillInfo] = {}
-    if filters is not None and (filters.category_id or filters.criticality):
+    if filters is not None and (filters.category_ids or filters.criticality):
         info = skill_info(org.skill_ids[cols])  # every candidate: the filters need categories
         cols = np.array(
             [
                 j
                 for j in cols
                 if (s := info.get(int(org.skill_ids[j])))
-                and (not filters.category_id or s.category_id == filters.category_id)
+                and (not filters.category_ids or s.category_id in filters.category_ids)
                 and (not filters.criticality or s.criticality == filters.criticality)
             ],
             dtype=np.int64,

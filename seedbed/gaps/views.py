@@ -457,7 +457,8 @@ def risks(request: AuthedHttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         filters = d.RiskFilters(
-            data["category"].pk if data["category"] else None, data["criticality"] or None
+            d.category_subtree_ids(data["category"].pk) if data["category"] else None,
+            data["criticality"] or None,
         )
         if data["team"]:
             team_obj, people = _team(request, data["team"].pk)
