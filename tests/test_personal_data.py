@@ -81,3 +81,45 @@ def test_interest_api_only_for_oneself(org):
         outsider.put(url, {"interest": "none"}, content_type="application/json").status_code == 404
     )
     assert own.put(url, {"interest": "very"}, content_type="application/json").status_code == 422
+
+
+def test_export_and_erasure_cover_learning_certificates_and_plans(org, clients, tmp_path):
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from seedbed.certifications.models import Certification, HeldCertification
+    from seedbed.development.models import DevelopmentPlan, Goal
+    from seedbed.learning.models import Enrolment, LearningHours, LearningItem
+
+    item = LearningItem.objects.create(title="Kubernetes basics", kind="elearning")
+    Enrolment.objects.create(person=org.employee, item=item, reaction_comment="Loved the labs")
+    LearningHours.objects.create(person=org.employee, hours=2, note="lab evening")
+    cert = Certification.objects.create(name="CKA")
+    held = HeldCertification.objects.create(
+        person=org.employee, certification=cert, number="CKA-123", issued_on=date(2026, 1, 5)
+    )
+    held.attachment.save("scan.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    plan = DevelopmentPlan.objects.create(person=org.employee, title="Grow into platform")
+    Goal.objects.create(
+        plan=plan,
+        skill=Skill.objects.get(name="Kubernetes"),
+        target_level=3,
+        note="private goal note",
+    )
+    data = json.loads(
+        clients["employee"].get(reverse("people:personal_data", args=[org.employee.pk])).content
+    )
+    assert data["enrolments"][0]["comment"] == "Loved the labs"
+    assert data["learning_hours"][0]["note"] == "lab evening"
+    assert data["certificates"][0]["number"] == "CKA-123" and data["certificates"][0]["has_scan"]
+    assert data["development_plans"][0]["goals"][0]["note"] == "private goal note"
+    path = held.attachment.path
+    clients["admin"].post(reverse("people:action", args=[org.employee.pk, "erase"]))
+    held.refresh_from_db()
+    assert held.number == "" and not held.attachment
+    import os
+
+    assert not os.path.exists(path)
+    assert Enrolment.objects.get(person=org.employee).reaction_comment == ""
+    assert Goal.objects.get(plan=plan).note == ""

@@ -140,6 +140,7 @@ def erase_person(*, actor: User, person: Person) -> Person:
     person.assertions.update(note="", evidence_url="")
     person.interests.all().delete()
     person.notifications.all().delete()  # their inbox: titles, bodies, their email address
+    _erase_learning(person)
     if person.user_id:
         user = User.objects.get(pk=person.user_id)
         user.email = f"erased-{person.pk}@invalid"
@@ -245,6 +246,7 @@ def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
         }
         for t in person.survey_tasks.select_related("campaign").order_by("created_at", "id")
     ]
+    learning_and_growth = _learning_export(person)
     audit(
         actor=actor,
         action="person.export",
@@ -259,8 +261,107 @@ def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
         "interests": interests,
         "notifications": notifications,
         "survey_tasks": survey_tasks,
+        **learning_and_growth,
         "audit": audit_entries,
     }
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _learning_export(person: Person) -> dict[str, Any]:
+    """The person's learning, certificates and development plans, for the data export."""
+    from seedbed.certifications.models import HeldCertification
+    from seedbed.development.models import DevelopmentPlan
+    from seedbed.learning.models import Enrolment, LearningHours, LearningPlan
+
+    enrolments = [
+        {
+            "item": e.item.title,
+            "status": e.status,
+            "due_date": _iso(e.due_date),
+            "progress": e.progress,
+            "completed_at": _iso(e.completed_at),
+            "usefulness": e.usefulness,
+            "applicability": e.applicability,
+            "would_recommend": e.would_recommend,
+            "comment": e.reaction_comment,
+            "pre_score": str(e.pre_score) if e.pre_score is not None else None,
+            "post_score": str(e.post_score) if e.post_score is not None else None,
+        }
+        for e in Enrolment.objects.filter(person=person)
+        .select_related("item")
+        .order_by("created_at")
+    ]
+    hours = [
+        {"date": _iso(h.date), "hours": str(h.hours), "note": h.note}
+        for h in LearningHours.objects.filter(person=person).order_by("date", "id")
+    ]
+    plans = [
+        {
+            "status": p.status,
+            "created_at": _iso(p.created_at),
+            "items": [i.item.title for i in p.items.all()],
+        }
+        for p in LearningPlan.objects.filter(person=person).prefetch_related("items__item")
+    ]
+    certificates = [
+        {
+            "certification": str(c.certification),
+            "number": c.number,
+            "issued_on": _iso(c.issued_on),
+            "expires_on": _iso(c.expires_on),
+            "has_scan": bool(c.attachment),
+        }
+        for c in HeldCertification.objects.filter(person=person).select_related("certification")
+    ]
+    development = [
+        {
+            "title": d.title,
+            "state": d.state,
+            "next_review": _iso(d.next_review),
+            "goals": [
+                {
+                    "skill": g.skill.name,
+                    "target_level": g.target_level,
+                    "due_date": _iso(g.due_date),
+                    "status": g.status,
+                    "note": g.note,
+                }
+                for g in d.goals.all()
+            ],
+            "reviews": [
+                {"reviewed_on": _iso(r.reviewed_on), "note": r.note} for r in d.reviews.all()
+            ],
+        }
+        for d in DevelopmentPlan.objects.filter(person=person).prefetch_related(
+            "goals__skill", "reviews"
+        )
+    ]
+    return {
+        "enrolments": enrolments,
+        "learning_hours": hours,
+        "learning_plans": plans,
+        "certificates": certificates,
+        "development_plans": development,
+    }
+
+
+def _erase_learning(person: Person) -> None:
+    """Erasure of the person's free text and files in learning, certificates and plans; the
+    figures (hours, completions, levels) stay, anonymous."""
+    from seedbed.certifications.models import HeldCertification
+    from seedbed.development.models import Goal, PlanReview
+    from seedbed.learning.models import Enrolment, LearningHours
+
+    Enrolment.objects.filter(person=person).update(reaction_comment="", decision_note="")
+    LearningHours.objects.filter(person=person).update(note="")
+    Goal.objects.filter(plan__person=person).update(note="")
+    PlanReview.objects.filter(plan__person=person).update(note="")
+    for cert in HeldCertification.objects.filter(person=person).exclude(attachment=""):
+        cert.attachment.delete(save=False)
+    HeldCertification.objects.filter(person=person).update(number="", attachment="")
 
 
 @transaction.atomic
