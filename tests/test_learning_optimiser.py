@@ -53,7 +53,7 @@ def instances(draw: st.DrawFn, *, with_budget: bool = True) -> Instance:  # type
             needs_skill.append((item, draw(st.sampled_from(all_skills)), draw(st.integers(1, 4))))
     cat = an.Catalogue.build(
         ids=ids,
-        hours=[draw(st.integers(0, 40)) for _ in ids],
+        hours=[draw(st.sampled_from([0, 5, 10, 20, 40])) for _ in ids],
         cost=[draw(st.sampled_from([0, 0, 500, 1000, 2500, 10000])) for _ in ids],
         language=[draw(st.sampled_from(LANGS)) for _ in ids],
         format=[draw(st.sampled_from(FORMATS)) for _ in ids],

@@ -481,3 +481,18 @@ def test_items_the_enrolment_service_refuses_are_reported_not_fatal(org: Org) ->
     }
     assert rows["Python workshop"] is None
     assert rows["Kubernetes intro"] is not None and rows["Kubernetes intro"].status == "enrolled"
+
+
+def test_the_catalogue_loads_as_exact_tenths_and_cents(org: Org) -> None:
+    a = item(
+        org, "Odd amounts", skills=(("Python", 3),), hours="2.3", cost="12.34", language="en-GB"
+    )
+    b = item(org, "Big amounts", hours="99999.9", cost="99999999.99")
+    old = item(org, "Archived", skills=(("Python", 4),))
+    catalogue.set_item_active(actor=org.user("admin"), item=old, active=False)
+    cat = services.load_catalogue()
+    row = {int(i): k for k, i in enumerate(cat.ids)}
+    assert set(row) == {a.pk, b.pk}
+    assert (cat.hours[row[a.pk]], cat.cost[row[a.pk]]) == (23, 1234)
+    assert (cat.hours[row[b.pk]], cat.cost[row[b.pk]]) == (999999, 9999999999)
+    assert cat.language[row[a.pk]] == "en"

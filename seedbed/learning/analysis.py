@@ -88,6 +88,12 @@ def primary_language(code: str) -> str:
     return text.replace("_", "-").split("-", 1)[0]
 
 
+def _primary_languages(codes: Sequence[str]) -> npt.NDArray[np.str_]:
+    unique, inverse = np.unique(np.asarray(list(codes), dtype=np.str_), return_inverse=True)
+    mapped = np.array([primary_language(str(x)) for x in unique], dtype=np.str_)
+    return mapped[inverse].reshape(-1) if len(unique) else np.zeros(0, dtype=np.str_)
+
+
 # --- prerequisite graphs ---------------------------------------------------------------------
 
 
@@ -199,7 +205,7 @@ class Catalogue:
             ids_a,
             np.asarray(hours, dtype=np.int64).reshape(-1),
             np.asarray(cost, dtype=np.int64).reshape(-1),
-            np.array([primary_language(x) for x in language], dtype=np.str_).reshape(-1),
+            _primary_languages(language),
             np.asarray(list(format), dtype=np.str_).reshape(-1),
             _rows(brings, 3),
             _rows(needs_item, 2),
@@ -439,16 +445,14 @@ def propose(
             open_gaps.append(g)
     p = _prepare(cat, levels, prefs, done)
 
-    # Per gap: which items cover it, and why none can if none can.
+    # Per gap: the items that reach its target, and why none can be taken if none can.
     reasons: dict[int, Uncoverable] = {}
-    cover_idx: list[IntArray] = []
     any_cover: list[IntArray] = []
     for gi, g in enumerate(open_gaps):
         rows = (p.b_skill == g.skill) & (p.b_level >= g.target)
         items = np.unique(p.b_item[rows])
         any_cover.append(items)
-        cover_idx.append(items[p.derivable[items]])
-        if len(cover_idx[-1]):
+        if p.derivable[items].any():
             continue
         if len(items) == 0:
             reasons[gi] = Uncoverable.NO_ITEM
@@ -457,10 +461,9 @@ def propose(
             reasons[gi] = Uncoverable.COMPLETED if in_prefs.any() else Uncoverable.PREFERENCES
         else:
             reasons[gi] = Uncoverable.PREREQUISITES
-
     _check_cycles(cat, np.unique(np.concatenate([np.zeros(0, np.int64), *any_cover])))
-    seeds = np.unique(np.concatenate([np.zeros(0, np.int64), *cover_idx]))
-    relevant = _closure(p, seeds)
+    relevant = _relevant(cat, p, open_gaps, any_cover)
+    cover_idx = [items[np.isin(items, relevant)] for items in any_cover]
     model = _model(p, relevant, cover_idx)
     budget = prefs.budget
     primary = cat.hours if prefs.objective == "time" else cat.cost
@@ -523,12 +526,138 @@ def _check_cycles(cat: Catalogue, seeds: IntArray) -> None:
         raise PrerequisiteCycle(cycle)
 
 
-def _closure(p: _Prepared, seeds: IntArray) -> IntArray:
-    """``seeds`` plus, repeatedly, the derivable items that can meet their prerequisites."""
+def _relevant(
+    cat: Catalogue, p: _Prepared, gaps: Sequence[Gap], any_cover: list[IntArray]
+) -> IntArray:
+    """The items the MILP needs: those that reach a gap's target and, recursively, their
+    prerequisite items and the items that can meet their prerequisite levels; minus the items
+    another one dominates (``_dominated``) with respect to the levels that matter *in this set*
+    (gap targets and the prerequisite levels of its items). Those levels grow with the set, so
+    this is a fixpoint: when it is reached, any optimal plan can be rewritten, from its last
+    step to its first, into one inside the set that is no worse (each step is a gap cover, a
+    named prerequisite of a later step, or a bringer of a level a later step needs, all of which
+    are levels that matter), so the optimum over the set is the optimum."""
+    need_pairs = np.zeros((0, 2), dtype=np.int64)
+    dominated: BoolArray | None = None
+    for _round in range(100):
+        dominated = _dominated(cat, p, gaps, need_pairs, check=dominated)
+        useful = p.derivable & ~dominated
+        seeds = np.unique(
+            np.concatenate([np.zeros(0, np.int64), *(c[useful[c]] for c in any_cover)])
+        )
+        relevant = _closure(p, seeds, useful)
+        in_set = np.isin(p.need_i, relevant)
+        pairs = np.unique(np.stack([p.need_s[in_set], p.need_l[in_set]], axis=1), axis=0)
+        merged = np.unique(np.concatenate([need_pairs, pairs.reshape(-1, 2)]), axis=0)
+        if len(merged) == len(need_pairs):
+            return relevant
+        need_pairs = merged
+    raise RuntimeError("the relevant items did not settle")  # pragma: no cover
+
+
+def _dominated(
+    cat: Catalogue,
+    p: _Prepared,
+    gaps: Sequence[Gap],
+    need_pairs: IntArray,
+    check: BoolArray | None = None,
+) -> BoolArray:
+    """Items ``k`` another item ``k'`` dominates: both can be taken, ``k'`` takes no more hours
+    and costs no more (and is strictly better, or equal with a smaller id), reaches at least
+    every level that matters (``gaps``' targets and ``need_pairs``, (skill, level) rows) that
+    ``k`` reaches, and needs no more first (its prerequisite items are among ``k``'s, its
+    prerequisite levels no higher). Wherever ``k`` serves a plan for those levels, ``k'`` can
+    take its place (same spot in the order) at no extra time or cost; an item needed *by name*
+    as another's prerequisite is added back by ``_closure`` through that edge. Items that reach
+    no level that matters count as dominated. With ``check``, only those items are examined
+    (more levels that matter never make an item dominated)."""
+    pool = p.derivable
+    # An item that reaches no level that matters serves no plan (except by name).
+    dominated = pool.copy() if check is None else pool & check
+    # Levels that matter per skill: gap targets and prerequisite levels of items in the set.
+    th_skill = np.concatenate([[g.skill for g in gaps], need_pairs[:, 0]]).astype(np.int64)
+    th_level = np.concatenate([[g.target for g in gaps], need_pairs[:, 1]]).astype(np.int64)
+    rows = pool[p.b_item] & np.isin(p.b_skill, th_skill)
+    if not rows.any():
+        return dominated
+    b_item, b_skill, b_level = p.b_item[rows], p.b_skill[rows], p.b_level[rows]
+    skills = np.unique(np.concatenate([th_skill, b_skill]))
+    top = int(max(th_level.max(initial=0), b_level.max(initial=0))) + 2
+    th_key = np.unique(np.searchsorted(skills, th_skill) * top + th_level)
+    b_col = np.searchsorted(skills, b_skill)
+    # contribution: how many of the skill's thresholds the level reaches
+    contrib = np.searchsorted(th_key, b_col * top + b_level, side="right") - np.searchsorted(
+        th_key, b_col * top, side="left"
+    )
+    keep = contrib > 0
+    b_item, b_col, contrib = b_item[keep], b_col[keep], contrib[keep]
+    reach: dict[int, dict[int, int]] = {}
+    for i, c, v in zip(b_item.tolist(), b_col.tolist(), contrib.tolist(), strict=True):
+        reach.setdefault(i, {})[c] = v
+    dominated[b_item] = False
+    item_needs: dict[int, set[int]] = {}
+    for i, j in zip(p.edge_i.tolist(), p.edge_j.tolist(), strict=True):
+        item_needs.setdefault(i, set()).add(j)
+    skill_needs: dict[int, dict[int, int]] = {}
+    for i, s, lv in zip(p.need_i.tolist(), p.need_s.tolist(), p.need_l.tolist(), strict=True):
+        d = skill_needs.setdefault(i, {})
+        d[s] = max(d.get(s, 0), lv)
+
+    def weaker(a: int, b: int) -> bool:  # a needs no more than b
+        if not item_needs.get(a, set()) <= item_needs.get(b, set()):
+            return False
+        need_b = skill_needs.get(b, {})
+        return all(need_b.get(s, -1) >= lv for s, lv in skill_needs.get(a, {}).items())
+
+    # Compare each item only with the bringers of its least common useful skill.
+    bringers = {int(c): np.flatnonzero(b_col == c) for c in np.unique(b_col)}
+    pivot: dict[int, list[int]] = {}
+    for i, cols in reach.items():
+        if check is None or check[i]:
+            pivot.setdefault(min(cols, key=lambda c: len(bringers[c])), []).append(i)
+    free = np.ones(p.n, dtype=bool)  # nothing to do first
+    free[p.need_i] = False
+    free[p.edge_i] = False
+    hours, cost, ids = cat.hours, cat.cost, cat.ids
+    for col, members in pivot.items():
+        rows_c = bringers[col]
+        cand, cand_v = b_item[rows_c], contrib[rows_c]
+        k = np.array(members, dtype=np.int64)
+        k_v = np.array([reach[i][col] for i in members], dtype=np.int64)
+        better = (
+            (cand_v[None, :] >= k_v[:, None])
+            & (hours[cand][None, :] <= hours[k][:, None])
+            & (cost[cand][None, :] <= cost[k][:, None])
+            & (
+                (hours[cand][None, :] < hours[k][:, None])
+                | (cost[cand][None, :] < cost[k][:, None])
+                | (ids[cand][None, :] < ids[k][:, None])
+            )
+        )
+        # The common case in one step: an item with one useful skill and nothing to do first
+        # is dominated by any better bringer of that skill with nothing to do first.
+        simple = np.array([len(reach[i]) == 1 for i in members], dtype=bool) & free[k]
+        dominated[k[simple & (better & free[cand][None, :]).any(axis=1)]] = True
+        for row in np.flatnonzero(~simple).tolist():
+            i = members[row]
+            for j in cand[better[row]].tolist():
+                if (
+                    (not free[i] or free[j])
+                    and all(reach[j].get(c, 0) >= v for c, v in reach[i].items())
+                    and weaker(j, i)
+                ):
+                    dominated[i] = True
+                    break
+    return dominated
+
+
+def _closure(p: _Prepared, seeds: IntArray, useful: BoolArray) -> IntArray:
+    """``seeds`` plus, repeatedly, the useful items that can meet their prerequisites (every
+    prerequisite item, and every useful item that brings a needed skill far enough)."""
     relevant = np.zeros(p.n, dtype=bool)
     relevant[seeds] = True
     skills, b_col = np.unique(p.b_skill, return_inverse=True)
-    b_ok = p.derivable[p.b_item]
+    b_ok = useful[p.b_item]
     while True:
         add = np.zeros(p.n, dtype=bool)
         add[p.edge_j[relevant[p.edge_i]]] = True
@@ -541,6 +670,8 @@ def _closure(p: _Prepared, seeds: IntArray) -> IntArray:
             np.minimum.at(min_need, col[known], p.need_l[rows][known])
             bringers = b_ok & (p.b_level >= min_need[b_col])
             add[p.b_item[bringers]] = True
+        # A prerequisite item is needed as such even when dominated (it is derivable, since the
+        # item that needs it is).
         add &= p.derivable & ~relevant
         if not add.any():
             return np.flatnonzero(relevant)

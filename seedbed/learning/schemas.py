@@ -356,3 +356,198 @@ class MonthHoursOut(Schema):
     remaining: float
     percent: int
 
+
+# --- role and career paths, personal learning plans (paths area) -----------------------------
+
+from typing import Literal  # noqa: E402 - this area's section is appended to the module
+
+
+class PathFilter(In):
+    q: Text | None = Field(None, max_length=100, description="Part of the path's or role's name.")
+    role_id: Id | None = Field(None, description="Only paths leading to this role.")
+
+
+class PathPersonFilter(In):
+    person_id: Id | None = Field(
+        None, description="Mark the steps this person completed (someone whose levels you see)."
+    )
+
+
+class PathStepOut(Schema):
+    position: int
+    item_id: int
+    item_title: str
+    kind: Kind
+    format: Format
+    language: str
+    duration_hours: float
+    cost: float
+    is_active: bool
+    requires_item_ids: list[int] = Field(description="Items that must come before this step.")
+    completed: bool | None = Field(description="Whether person_id completed it (null: no person).")
+
+
+class LearningPathOut(Schema):
+    id: int
+    name: str
+    description: str
+    role_id: int | None
+    role_name: str | None
+    step_count: int
+    total_hours: float
+    total_cost: float
+    steps: list[PathStepOut]
+    person_id: int | None
+    completed_steps: int | None
+
+
+class LearningPathListOut(Schema):
+    id: int
+    name: str
+    description: str
+    role_id: int | None
+    role_name: str | None
+    step_count: int
+    total_hours: float
+    total_cost: float
+
+    @staticmethod
+    def resolve_role_name(obj: Any) -> str | None:
+        return obj.role.name if obj.role_id else None
+
+
+class LearningPathIn(In):
+    name: Text = Field(min_length=1, max_length=200)
+    description: Text = Field("", max_length=5000)
+    role_id: Id | None = Field(None, description="The role the path leads to.")
+
+
+class LearningPathUpdateIn(In):
+    """Only the fields you send change; send role_id null to unlink the role."""
+
+    name: Text = omittable(min_length=1, max_length=200)
+    description: Text = omittable(max_length=5000)
+    role_id: Id | None = None
+
+
+class PathStepsIn(In):
+    item_ids: list[Id] = Field(
+        max_length=200,
+        description="Every step in order; each item's prerequisite items must come before it.",
+    )
+
+
+class TargetSkillIn(In):
+    skill_id: Id
+    level: int = Field(ge=0, le=100)
+
+
+class ProposalIn(In):
+    target: Literal["current_role", "target_role", "skills"] = Field(
+        description="Plan towards the person's current role, target role, or chosen skills."
+    )
+    skills: list[TargetSkillIn] = Field(
+        default_factory=list, max_length=50, description="For target 'skills'."
+    )
+    objective: Literal["time", "cost"] = Field(
+        "time", description="Minimise total hours (ties: cost) or total cost (ties: hours)."
+    )
+    budget: Decimal | None = Field(
+        None, ge=0, le=Decimal("99999999.99"), max_digits=10, decimal_places=2
+    )
+    formats: list[Format] | None = Field(
+        None, min_length=1, description="Allowed formats; default all."
+    )
+
+
+class MentorOut(Schema):
+    person_id: int
+    name: str
+    level: int
+
+
+class UncoveredGapOut(Schema):
+    skill_id: int
+    skill_name: str
+    current: int | None
+    target: int
+    reason: Literal["no_item", "preferences", "completed", "prerequisites", "budget"]
+    reason_text: str
+    mentors: list[MentorOut] = Field(
+        description="Colleagues at the level (among the people whose levels you may see)."
+    )
+
+
+class PlanItemOut(Schema):
+    position: int
+    item_id: int
+    item_title: str
+    kind: Kind
+    format: Format
+    language: str
+    duration_hours: float
+    cost: float
+    reason: str
+    enrolment_id: int | None
+    enrolment_status: EnrolmentStatus | None
+
+
+class TargetSkillOut(Schema):
+    skill_id: int
+    skill_name: str
+    level: int
+
+
+class LearningPlanOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    status: Literal["proposed", "accepted", "done", "dropped"]
+    target_role_id: int | None
+    target_role_name: str | None
+    target_skills: list[TargetSkillOut]
+    objective: Literal["time", "cost"]
+    budget: float | None
+    total_hours: float
+    total_cost: float
+    created_at: datetime
+    accepted_at: datetime | None
+    items: list[PlanItemOut]
+    uncovered: list[UncoveredGapOut]
+
+
+class LearningPlanSummaryOut(Schema):
+    id: int
+    status: Literal["proposed", "accepted", "done", "dropped"]
+    target_role_id: int | None
+    target_role_name: str | None
+    objective: Literal["time", "cost"]
+    budget: float | None
+    total_hours: float
+    total_cost: float
+    item_count: int
+    uncovered_count: int
+    created_at: datetime
+    accepted_at: datetime | None
+
+    @staticmethod
+    def resolve_target_role_name(obj: Any) -> str | None:
+        return obj.target_role.name if obj.target_role_id else None
+
+    @staticmethod
+    def resolve_uncovered_count(obj: Any) -> int:
+        return len(obj.uncovered)
+
+
+class NotEnrolledOut(Schema):
+    item_id: int
+    item_title: str
+    reason: str
+
+
+class PlanAcceptOut(Schema):
+    plan: LearningPlanOut
+    enrolled_item_ids: list[int]
+    not_enrolled: list[NotEnrolledOut] = Field(
+        description="Items the enrolment service refused (e.g. a session to choose first)."
+    )

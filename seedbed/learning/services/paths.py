@@ -27,7 +27,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, F, Q, QuerySet
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,6 @@ MAX_TARGET_SKILLS = 50
 MAX_PATH_STEPS = 200
 MAX_BUDGET = Decimal("99999999.99")
 MENTORS_PER_GAP = 5
-TENTH = Decimal("0.1")
 CENT = Decimal("0.01")
 
 
@@ -410,27 +410,31 @@ def person_languages(person: Person) -> frozenset[str]:
 
 
 def load_catalogue() -> an.Catalogue:
-    """Every active item with the skills it brings and its prerequisites, as arrays (three
-    queries; hours in tenths, costs in cents)."""
+    """Every active item with the skills it brings and its prerequisites, as arrays: three
+    queries, hours in tenths and costs in cents computed by the database (exact integers, and
+    no Decimal per row in Python). Rows of inactive items are dropped by the analysis."""
     items = list(
         LearningItem.objects.filter(is_active=True).values_list(
-            "id", "duration_hours", "cost", "language", "format"
+            "id",
+            Cast(Round(F("duration_hours") * 10), BigIntegerField()),
+            Cast(Round(F("cost") * 100), BigIntegerField()),
+            "language",
+            "format",
         )
     )
-    brings = list(
-        ItemSkill.objects.filter(item__is_active=True).values_list("item_id", "skill_id", "level")
-    )
+    brings = list(ItemSkill.objects.values_list("item_id", "skill_id", "level"))
     prereqs = list(
-        Prerequisite.objects.filter(item__is_active=True).values_list(
+        Prerequisite.objects.values_list(
             "item_id", "requires_item_id", "requires_skill_id", "requires_level"
         )
     )
+    ids, hours, cost, language, fmt = zip(*items, strict=True) if items else ((),) * 5
     return an.Catalogue.build(
-        ids=[r[0] for r in items],
-        hours=[int(r[1] / TENTH) for r in items],
-        cost=[int(r[2] / CENT) for r in items],
-        language=[r[3] for r in items],
-        format=[r[4] for r in items],
+        ids=ids,
+        hours=hours,
+        cost=cost,
+        language=language,
+        format=fmt,
         brings=brings,
         needs_item=[(i, j) for i, j, _s, _l in prereqs if j is not None],
         needs_skill=[(i, s, lv or 0) for i, _j, s, lv in prereqs if s is not None],
