@@ -547,3 +547,36 @@ def test_who_sees_which_enrolments(org: Org, task: Enrolment) -> None:
     assert task in services.enrolments_visible_to(org.user("lead"))  # ...until named assessor
     assert list(services.enrolments_visible_to(org.user("outsider"))) == [theirs]
     assert services.enrolments_visible_to(org.user("admin")).count() == 2
+
+
+# --- the demo company's learning -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=False)
+def test_demo_has_a_catalogue_and_the_demo_team_is_learning(settings) -> None:  # type: ignore[no-untyped-def]
+    from seedbed.demo import data
+    from seedbed.demo.services import DEMO_CATALOGUE, build_demo, build_learning
+    from seedbed.learning.models import LearningHours
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_demo()
+    items = LearningItem.objects.all()
+    assert items.count() == len(DEMO_CATALOGUE) >= 15
+    assert items.filter(cost=0).count() >= 8 and len({i.kind for i in items}) == len(Kind.values)
+    marco = Person.objects.get(email__iexact=next(p.email for p in data.PEOPLE if p.key == "marco"))
+    emma = Person.objects.get(email__iexact=next(p.email for p in data.PEOPLE if p.key == "emma"))
+    assert marco.user is not None
+    assert services.approvals_for(marco.user).count() == 2
+    assert services.signoffs_for(marco.user).count() == 1
+    claims = PersonSkill.objects.pending_for(marco.user).filter(
+        person=emma, pending_assertion__source=Source.LEARNING
+    )
+    assert {ps.skill.name for ps in claims} == {"Docker", "Kubernetes"}
+    assert LearningHours.objects.filter(person=emma).count() == 3
+    counts = (LearningItem.objects.count(), Enrolment.objects.count(), Assertion.objects.count())
+    build_learning()
+    assert (
+        LearningItem.objects.count(),
+        Enrolment.objects.count(),
+        Assertion.objects.count(),
+    ) == counts

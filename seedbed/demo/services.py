@@ -24,6 +24,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -183,6 +185,7 @@ class _Builder:
             actor=self.admin, person=former, left_on=(self.now - timedelta(days=150)).date()
         )
         self.build_survey()
+        build_learning(now=self.now)
         build_certifications_and_plans(now=self.now)
         audit(
             actor=self.admin, action="demo.build", summary=f"Demo company {data.ORG_NAME} created"
@@ -650,4 +653,239 @@ def build_certifications_and_plans(*, now: datetime | None = None) -> None:
             skill=Skill.objects.get(name="Kubernetes"),
             target_level=5,
             due_date=today + timedelta(days=180),
+        )
+
+
+# code, title, kind, provider, format, language, hours, cost, approval, url, skills,
+# prerequisites (item codes, or (skill, level)), description
+DemoItem = tuple[
+    str, str, str, str, str, str, str, str, bool, str, list[tuple[str, int]], list[Any], str
+]
+# fmt: off
+DEMO_CATALOGUE: list[DemoItem] = [
+    ("DOCKER-101", "Docker: get started", "elearning", "Docker", "self_paced", "en", "2", "0", False,
+     "https://docs.docker.com/get-started/", [("Docker", 2)], [],
+     "Build, run and share your first containers."),
+    ("K8S-101", "Kubernetes basics (interactive tutorial)", "elearning", "Kubernetes project", "self_paced", "en", "3", "0", False,
+     "https://kubernetes.io/docs/tutorials/kubernetes-basics/", [("Kubernetes", 2)], ["DOCKER-101"],
+     "Deploy, expose, scale and update an app on a small cluster in the browser."),
+    ("K8S-301", "Kubernetes in production", "workshop", "Container Academy Berlin", "in_person", "en", "16", "950", True,
+     "", [("Kubernetes", 4)], ["K8S-101", ("Docker", 2)],
+     "Two days on a real cluster: upgrades, autoscaling, network policies, incident drills."),
+    ("DJANGO-TUT", "The Django tutorial", "elearning", "Django Software Foundation", "self_paced", "en", "6", "0", False,
+     "https://docs.djangoproject.com/en/stable/intro/tutorial01/", [("Django", 2)], [("Python", 2)],
+     "The official seven-part tutorial: models, views, templates, forms, tests."),
+    ("PYTEST-BOOK", "Python testing with pytest", "reading", "Pragmatic Bookshelf", "self_paced", "en", "10", "45", False,
+     "", [("Automated testing", 3)], [("Python", 2)],
+     "Fixtures, parametrisation and plugins: the test suite the backend deserves."),
+    ("OWASP-10", "OWASP Top 10 walkthrough", "elearning", "OWASP Foundation", "self_paced", "en", "4", "0", False,
+     "https://owasp.org/Top10/", [("Application security", 2)], [],
+     "The ten most critical web application security risks, with examples."),
+    ("SEC-WS", "Secure coding workshop", "workshop", "Greenfield Security Guild", "in_person", "en", "4", "0", False,
+     "", [("Application security", 3)], ["OWASP-10"],
+     "Hands-on: find and fix the vulnerabilities in a copy of our own portal."),
+    ("PRO-GIT", "Pro Git", "reading", "Scott Chacon and Ben Straub", "self_paced", "en", "8", "0", False,
+     "https://git-scm.com/book/en/v2", [("Git", 3)], [],
+     "The free book: branching, rebasing, internals."),
+    ("SRE-BOOK", "Site Reliability Engineering", "reading", "Google", "self_paced", "en", "12", "0", False,
+     "https://sre.google/sre-book/table-of-contents/", [("Incident response", 3), ("Observability", 2)], [],
+     "How Google runs production systems; read the chapters on incidents and monitoring first."),
+    ("TF-TUT", "Terraform tutorials", "elearning", "HashiCorp", "self_paced", "en", "5", "0", False,
+     "https://developer.hashicorp.com/terraform/tutorials", [("Terraform", 2)], [],
+     "Get started with infrastructure as code on AWS."),
+    ("AWS-SAA", "AWS Solutions Architect Associate preparation", "external", "AWS Training and Certification", "online", "en", "40", "680", True,
+     "", [("AWS", 3)], [],
+     "Exam preparation course and voucher."),
+    ("OTJ-RELEASE", "Run a production release end to end", "on_the_job", "Greenfield Works", "in_person", "en", "6", "0", False,
+     "", [("CI/CD", 3)], [("Git", 2)],
+     "Prepare, ship and verify a release of the platform, including the rollback plan."),
+    ("OTJ-ONCALL", "Shadow an on-call week", "mentoring", "Greenfield Works", "blended", "en", "20", "0", False,
+     "", [("Incident response", 2)], ["SRE-BOOK"],
+     "Follow the on-call engineer for a week and write the post-mortem of one incident."),
+    ("MENTOR-API", "API design mentoring", "mentoring", "Greenfield Works", "blended", "en", "6", "0", False,
+     "", [("API design", 3)], [],
+     "Six sessions with a senior engineer on the partner API redesign."),
+    ("HS-ONLINE", "Health and safety on site", "elearning", "Greenfield HSE", "self_paced", "de", "2", "0", False,
+     "", [("Health and safety", 2)], [],
+     "Water, electricity and ladders: the basics every field visit needs."),
+    ("FIRST-AID", "First aid at work", "workshop", "Red Cross training centre", "in_person", "de", "8", "120", False,
+     "", [("Health and safety", 3)], ["HS-ONLINE"],
+     "One-day certified first aid course."),
+    ("INSTALL-CERT", "Certified irrigation installer", "external", "Irrigation Association", "in_person", "en", "24", "1200", True,
+     "", [("Irrigation system installation", 3)], [("Health and safety", 2)],
+     "Design and installation of drip and sprinkler systems, with exam."),
+    ("NEGOTIATE-BOOK", "Never split the difference", "reading", "Chris Voss", "self_paced", "en", "8", "25", False,
+     "", [("Negotiation", 3)], [],
+     "Tactical empathy for sales conversations."),
+    ("SOLUTION-SELL", "Solution selling", "external", "Sales Excellence Institute", "online", "en", "16", "850", True,
+     "", [("Solution selling", 3)], [],
+     "Selling outcomes rather than hardware, in four half-day sessions."),
+    ("SQL-TUT", "PostgreSQL tutorial", "elearning", "PostgreSQL Global Development Group", "self_paced", "en", "4", "0", False,
+     "https://www.postgresql.org/docs/current/tutorial.html", [("SQL", 2), ("PostgreSQL", 2)], [],
+     "The tutorial of the official documentation."),
+    ("PYCON-DE", "PyCon DE and PyData", "conference", "Python Software Verband", "in_person", "en", "24", "450", True,
+     "", [("Data analysis", 2)], [],
+     "Three days of talks and tutorials in Berlin."),
+]
+# fmt: on
+
+
+@transaction.atomic
+def build_learning(*, now: datetime | None = None) -> None:
+    """A small learning catalogue (free and paid items of every kind, prerequisites, sessions
+    for the workshops and the conference, an on-the-job task) and the demo team's learning:
+    the demo employee has completed two items (their levels wait in her manager's validation
+    queue), is reading a book, asked to join a workshop (waiting for approval) and is doing an
+    on-the-job task her manager will sign off; a colleague's request waits too; hours logged
+    this month. Everything goes through the learning services. Additive and idempotent: skipped
+    when the catalogue's first item exists; dates are relative to ``now``."""
+    from seedbed.learning.models import Enrolment, LearningItem
+    from seedbed.learning.services import catalogue as catalogue_services
+    from seedbed.learning.services import enrolments as enrolment_services
+
+    if LearningItem.objects.filter(code=DEMO_CATALOGUE[0][0]).exists():
+        return
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    people = {
+        p.key: Person.objects.select_related("user", "manager").get(email__iexact=p.email)
+        for p in data.PEOPLE
+    }
+    admin = people[data.ADMIN_KEY].user
+    assert admin is not None
+    items: dict[str, LearningItem] = {}
+    for (
+        code,
+        title,
+        kind,
+        provider,
+        fmt,
+        lang,
+        hours,
+        cost,
+        approval,
+        url,
+        skills,
+        _p,
+        text,
+    ) in DEMO_CATALOGUE:
+        items[code] = catalogue_services.save_item(
+            actor=admin,
+            data={
+                "code": code,
+                "title": title,
+                "kind": kind,
+                "provider": provider,
+                "format": fmt,
+                "language": lang,
+                "duration_hours": hours,
+                "cost": cost,
+                "requires_approval": approval,
+                "url": url,
+                "description": text,
+            },
+            skills=[(Skill.objects.get(name=name), level) for name, level in skills],
+        )
+    for code, *_rest, prerequisites, _text in DEMO_CATALOGUE:
+        for needed in prerequisites:
+            if isinstance(needed, str):
+                catalogue_services.add_prerequisite(
+                    actor=admin, item=items[code], requires_item=items[needed]
+                )
+            else:
+                catalogue_services.add_prerequisite(
+                    actor=admin,
+                    item=items[code],
+                    requires_skill=Skill.objects.get(name=needed[0]),
+                    requires_level=needed[1],
+                )
+
+    def at(days: int, hour: int) -> datetime:
+        return (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+
+    sessions = {
+        code: catalogue_services.save_session(
+            actor=admin,
+            item=items[code],
+            starts_at=at(days, 8),
+            ends_at=at(days + length - 1, 16),
+            location=where,
+            seats=seats,
+        )
+        for code, days, length, where, seats in [
+            ("K8S-301", 24, 2, "Container Academy, Berlin", 8),
+            ("SEC-WS", 10, 1, "Berlin office, room Elbe", 12),
+            ("FIRST-AID", 17, 1, "Munich office", 10),
+            ("PYCON-DE", 60, 3, "Berlin Congress Center", 6),
+        ]
+    }
+
+    emma, marco = people[data.EMPLOYEE_KEY], people[data.MANAGER_KEY]
+    assert emma.user is not None and marco.user is not None
+    enrol = enrolment_services.enrol
+    for code, reaction in [
+        (
+            "DOCKER-101",
+            enrolment_services.Reaction(usefulness=4, applicability=4, would_recommend=True),
+        ),
+        (
+            "K8S-101",
+            enrolment_services.Reaction(
+                usefulness=5,
+                applicability=4,
+                would_recommend=True,
+                comment="The interactive cluster made it click.",
+                pre_score=Decimal(35),
+                post_score=Decimal(80),
+            ),
+        ),
+    ]:
+        done = enrol(actor=emma.user, person=emma, item=items[code], now=now)
+        enrolment_services.complete(actor=emma.user, enrolment=done, reaction=reaction, now=now)
+    reading = enrol(
+        actor=emma.user,
+        person=emma,
+        item=items["PYTEST-BOOK"],
+        due_date=today + timedelta(days=21),
+        now=now,
+    )
+    enrolment_services.set_progress(actor=emma.user, enrolment=reading, progress=40)
+    enrol(actor=emma.user, person=emma, item=items["K8S-301"], session=sessions["K8S-301"], now=now)
+    task = enrol(
+        actor=marco.user,
+        person=emma,
+        item=items["OTJ-RELEASE"],
+        due_date=today + timedelta(days=30),
+        now=now,
+    )
+    enrolment_services.add_assessor(actor=marco.user, enrolment=task, assessor=marco)
+    jonas, leila = people["jonas"], people["leila"]
+    assert jonas.user is not None and leila.user is not None
+    enrol(actor=jonas.user, person=jonas, item=items["AWS-SAA"], now=now)
+    enrol(actor=marco.user, person=leila, item=items["SEC-WS"], session=sessions["SEC-WS"], now=now)
+    enrol(actor=marco.user, person=jonas, item=items["SEC-WS"], session=sessions["SEC-WS"], now=now)
+    for key in ("paolo", "ewa", "lars"):
+        person = people[key]
+        assert person.user is not None
+        enrol(actor=person.user, person=person, item=items["HS-ONLINE"], now=now)
+    first = today.replace(day=1)
+    logged: list[tuple[int, str, str | None, str]] = [
+        (9, "1.5", "K8S-101", "Cluster tutorial, modules 4–6"),
+        (4, "1", "PYTEST-BOOK", "Chapters 2 and 3"),
+        (1, "0.75", None, "Read the team's post-mortems"),
+    ]
+    for days_ago, hours, item_code, note in logged:
+        enrolment = (
+            Enrolment.objects.filter(person=emma, item=items[item_code]).first()
+            if item_code
+            else None
+        )
+        enrolment_services.log_hours(
+            actor=emma.user,
+            person=emma,
+            on=max(first, today - timedelta(days=days_ago)),
+            hours=Decimal(hours),
+            enrolment=enrolment,
+            note=note,
+            now=now,
         )

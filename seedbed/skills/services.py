@@ -223,11 +223,13 @@ def record_system_assertion(
     source: str,
     note: str,
     rater: User | None,
+    at: datetime | None = None,
 ) -> Assertion:
     """Append evidence produced by Seedbed itself on behalf of a checked operation and refresh
     the current level. Skips ``check_may_assert`` on purpose: the calling service (e.g.
     ``seedbed.learning.services.enrolments.complete``) already decided that ``rater`` may
-    finish that operation. Only the system sources (learning, assessment, certification)."""
+    finish that operation. Only the system sources (learning, assessment, certification);
+    ``at`` is when it happened (default now)."""
     if source not in SYSTEM_SOURCES:
         raise ServiceError(
             _("Seedbed records only learning, assessment or certification evidence itself."),
@@ -243,7 +245,13 @@ def record_system_assertion(
         )
     check_level(skill, level)
     assertion = Assertion.objects.create(
-        person=person, skill=skill, level=level, source=source, rater=rater, note=note.strip()
+        person=person,
+        skill=skill,
+        level=level,
+        source=source,
+        rater=rater,
+        note=note.strip(),
+        created_at=at or timezone.now(),
     )
     refresh_current_levels([(person.pk, skill.pk)])
     audit(

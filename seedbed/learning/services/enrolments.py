@@ -201,17 +201,18 @@ def unmet_prerequisites(person: Person, item: LearningItem) -> list[str]:
     return missing
 
 
-def _check_date(due_date: date | None) -> None:
-    if due_date is not None and due_date < timezone.localdate():
+def _check_date(due_date: date | None, now: datetime | None = None) -> None:
+    today = timezone.localdate(now) if now else timezone.localdate()
+    if due_date is not None and due_date < today:
         raise ServiceError(_("The due date is in the past."), field="due_date")
-    if due_date is not None and due_date > timezone.localdate() + timedelta(days=3 * 366):
+    if due_date is not None and due_date > today + timedelta(days=3 * 366):
         raise ServiceError(_("Choose a due date within three years."), field="due_date")
 
 
-def _book_seat(item: LearningItem, session: Session | None) -> Session | None:
+def _book_seat(item: LearningItem, session: Session | None, now: datetime) -> Session | None:
     """Lock the session row and check a seat is free (inside the caller's transaction, so two
     people cannot take the last seat at once)."""
-    upcoming = item.sessions.filter(starts_at__gt=timezone.now())
+    upcoming = item.sessions.filter(starts_at__gt=now)
     if session is None:
         if upcoming.exists():
             raise ServiceError(
@@ -222,7 +223,7 @@ def _book_seat(item: LearningItem, session: Session | None) -> Session | None:
     locked = Session.objects.select_for_update().filter(pk=session.pk, item=item).first()
     if locked is None:
         raise ServiceError(_("That session belongs to another item."), field="session")
-    if locked.starts_at <= timezone.now():
+    if locked.starts_at <= now:
         raise ServiceError(_("That session has already started."), field="session")
     taken = locked.enrolments.filter(status__in=HOLDS_SEAT).count()
     if taken >= locked.seats:
@@ -246,10 +247,12 @@ def enrol(
     session: Session | None = None,
     due_date: date | None = None,
     plan: LearningPlan | None = None,
+    now: datetime | None = None,
 ) -> Enrolment:
     """Enrol ``person`` in ``item`` (see the module docstring for who may). Items that need
     approval start as requested when people enrol themselves, and their approvers are told;
-    people enrolled by someone else are told."""
+    people enrolled by someone else are told. ``now``: the time it happens (default now)."""
+    now = now or timezone.now()
     by_self = is_self(actor, person)
     if not (actor.is_active and (by_self or manages(actor, person))):
         raise NotAllowed(
@@ -264,7 +267,7 @@ def enrol(
         )
     if plan is not None and plan.person_id != person.pk:
         raise ServiceError(_("That plan is someone else's."), field="plan")
-    _check_date(due_date)
+    _check_date(due_date, now)
     # Lock the person's row: two quick clicks cannot both pass the "already enrolled" check.
     Person.objects.select_for_update().filter(pk=person.pk).first()
     existing = Enrolment.objects.filter(person=person, item=item, status__in=OPEN).first()
@@ -278,9 +281,8 @@ def enrol(
             },
             field="item",
         )
-    booked = _book_seat(item, session)
+    booked = _book_seat(item, session, now)
     needs_approval = item.requires_approval and by_self
-    now = timezone.now()
     enrolment = Enrolment.objects.create(
         person=person,
         item=item,
@@ -291,6 +293,7 @@ def enrol(
         decided_by=actor if item.requires_approval and not by_self else None,
         decided_at=now if item.requires_approval and not by_self else None,
         due_date=due_date,
+        created_at=now,
     )
     audit(
         actor=actor,
@@ -519,7 +522,13 @@ def _skills_of(item: LearningItem) -> list[ItemSkill]:
 
 
 @transaction.atomic
-def complete(*, actor: User, enrolment: Enrolment, reaction: Reaction | None = None) -> Enrolment:
+def complete(
+    *,
+    actor: User,
+    enrolment: Enrolment,
+    reaction: Reaction | None = None,
+    now: datetime | None = None,
+) -> Enrolment:
     """Finish an enrolment (the person, their managers, HR) and record, for each skill the
     item develops, a "learning" assertion at the item's level, which waits for the manager's
     confirmation. On-the-job tasks are finished by sign-off instead; a session-based
@@ -545,7 +554,7 @@ def complete(*, actor: User, enrolment: Enrolment, reaction: Reaction | None = N
         raise ServiceError(_("%(name)s has left.") % {"name": person.full_name})
     reaction = reaction or Reaction()
     reaction.check()
-    now = timezone.now()
+    now = now or timezone.now()
     _store_reaction(enrolment, reaction)
     enrolment.status, enrolment.progress, enrolment.completed_at = (
         EnrolmentStatus.COMPLETED,
@@ -562,6 +571,7 @@ def complete(*, actor: User, enrolment: Enrolment, reaction: Reaction | None = N
             source=Source.LEARNING,
             note=_("Completed “%(title)s”.") % {"title": item.title},
             rater=actor,
+            at=now,
         )
     audit(
         actor=actor,
@@ -848,6 +858,7 @@ def log_hours(
     hours: Decimal,
     enrolment: Enrolment | None = None,
     note: str = "",
+    now: datetime | None = None,
 ) -> LearningHours:
     """Log time spent learning (the person, their managers, HR): more than 0 and at most 24
     hours, on a day within the last year and not in the future, at most 24 hours per day."""
@@ -856,7 +867,7 @@ def log_hours(
         raise ServiceError(_("Hours: more than 0 and at most 24."), field="hours")
     if hours != hours.quantize(Decimal("0.01")):
         raise ServiceError(_("Hours: at most two decimals (e.g. 1.25)."), field="hours")
-    today = timezone.localdate()
+    today = timezone.localdate(now) if now else timezone.localdate()
     if on > today:
         raise ServiceError(_("That day is in the future."), field="date")
     if on < today - timedelta(days=366):
