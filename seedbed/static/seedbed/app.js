@@ -37,7 +37,31 @@
     });
   }
 
+  // <details data-menu>: one menu open at a time; Escape or a click elsewhere closes it.
+  function menus() {
+    document.addEventListener("click", function (event) {
+      document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+        if (!menu.contains(event.target)) menu.removeAttribute("open");
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+        menu.removeAttribute("open");
+        menu.querySelector("summary").focus();
+      });
+    });
+    document.addEventListener("toggle", function (event) {
+      var opened = event.target;
+      if (!opened.matches || !opened.matches("details[data-menu]") || !opened.open) return;
+      document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+        if (menu !== opened) menu.removeAttribute("open");
+      });
+    }, true);
+  }
+
   function init(root) { autosubmit(root); confirmations(root); copyButtons(root); }
+  menus();
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
