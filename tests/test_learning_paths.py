@@ -496,3 +496,16 @@ def test_the_catalogue_loads_as_exact_tenths_and_cents(org: Org) -> None:
     assert (cat.hours[row[a.pk]], cat.cost[row[a.pk]]) == (23, 1234)
     assert (cat.hours[row[b.pk]], cat.cost[row[b.pk]]) == (999999, 9999999999)
     assert cat.language[row[a.pk]] == "en"
+
+
+def test_a_plan_without_items_lists_the_gaps_but_cannot_be_accepted(org: Org) -> None:
+    plan = services.create_proposal(
+        actor=org.user("employee"), person=org.employee, target=Target("current_role")
+    )
+    assert not plan.items.exists()
+    assert {u["skill_name"] for u in plan.uncovered} == {"Python", "Kubernetes"}
+    assert services.plan_view(plan, actor=org.user("employee")).can_accept is False
+    with pytest.raises(ServiceError, match="no items to take"):
+        services.accept_plan(actor=org.user("employee"), plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED

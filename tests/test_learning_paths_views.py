@@ -249,3 +249,25 @@ def test_plan_pages_query_budgets(
     # uncovered Kubernetes gap, unread count in the navigation
     with django_assert_num_queries(7):
         assert c.get(reverse("learning:plan_detail", args=[plan.pk])).status_code == 200
+
+
+def test_gap_view_and_my_skills_lead_to_planning(org: Org, clients: dict[str, Client]) -> None:
+    page = _text(clients["employee"].get(reverse("gaps:person", args=[org.employee.pk])))
+    assert f'href="{reverse("learning:plan_new", args=[org.employee.pk])}">Plan my learning' in page
+    page = _text(clients["manager"].get(reverse("gaps:person", args=[org.report2.pk])))
+    assert f'href="{reverse("learning:plan_new", args=[org.report2.pk])}">Plan learning' in page
+    page = _text(clients["admin"].get(reverse("gaps:person", args=[org.outsider.pk])))
+    assert reverse("learning:plan_new", args=[org.outsider.pk]) in page
+    page = _text(clients["employee"].get(reverse("skills:my_skills")))
+    assert reverse("learning:plan_mine") in page
+
+
+def test_no_plan_link_for_a_colleague_whose_levels_are_open(
+    org: Org, clients: dict[str, Client]
+) -> None:
+    from seedbed.accounts.models import OrgSettings
+
+    OrgSettings.objects.update_or_create(pk=1, defaults={"colleagues_see_levels": True})
+    r = clients["outsider_manager"].get(reverse("gaps:person", args=[org.employee.pk]))
+    assert r.status_code == 200
+    assert reverse("learning:plan_new", args=[org.employee.pk]) not in _text(r)

@@ -28,7 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("skills:my_skills", _("My skills")),
         ("learning:mine", _("Learning")),
     ]
-    growth = [("gaps:me", _("My gaps")), *development_nav(user)]
+    growth = [("gaps:me", _("My gaps")), ("learning:plan_mine", _("Plan my learning"))]
+    growth += development_nav(user)
     if not manager:
         growth += certification_nav(user)
     groups: list[tuple[Any, list[tuple[str, Any]]]] = [(_("My growth"), growth)]
@@ -49,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("people:list", _("People")),
         ("skills:list", _("Skills")),
         ("frameworks:roles", _("Roles")),
+        ("learning:paths", _("Learning paths")),
     ]
     if manager:
         organisation.append(("frameworks:needs", _("Capability needs")))

@@ -744,6 +744,13 @@ def accept_plan(*, actor: User, plan: LearningPlan) -> Acceptance:
         raise Conflict(
             _("This plan is already %(status)s.") % {"status": plan.get_status_display().lower()}
         )
+    if not plan.items.exists():
+        raise ServiceError(
+            _(
+                "This plan has no items to take: no item closes these gaps within the choices "
+                "made. Look for a mentor for them, or propose again with other choices."
+            )
+        )
     plan.status = PlanStatus.ACCEPTED
     plan.accepted_by = actor
     plan.accepted_at = timezone.now()
@@ -871,5 +878,5 @@ def plan_view(plan: LearningPlan, *, actor: User) -> PlanView:
         target_skills=[
             (skill_names.get(int(t["skill_id"]), "?"), int(t["level"])) for t in plan.target_skills
         ],
-        can_accept=plan.status == PlanStatus.PROPOSED,
+        can_accept=plan.status == PlanStatus.PROPOSED and bool(items),
     )

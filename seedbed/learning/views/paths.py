@@ -186,7 +186,7 @@ def path_detail(request: AuthedHttpRequest, path_id: int) -> HttpResponse:
     visible = Person.objects.levels_visible_to(request.user).filter(is_active=True)
     me = Person.objects.filter(user=request.user).first()
     person_form = PathPersonForm(
-        request.GET or None,
+        initial={"person": me.pk if me else None},
         people=visible.filter(
             pk__in=Person.objects.reporting_line_of(request.user).values("pk")
         ).order_by("full_name"),
