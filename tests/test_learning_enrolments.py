@@ -580,3 +580,45 @@ def test_demo_has_a_catalogue_and_the_demo_team_is_learning(settings) -> None:  
         Enrolment.objects.count(),
         Assertion.objects.count(),
     ) == counts
+
+
+# --- due dates -------------------------------------------------------------------------------
+
+
+def test_due_soon_and_overdue_reminders_at_most_weekly(org: Org) -> None:
+    now = timezone.now()
+    item = make_item(org, "Git")
+    due = services.enrol(
+        actor=org.user("manager"),
+        person=org.employee,
+        item=item,
+        due_date=timezone.localdate() + timedelta(days=5),
+    )
+    later = services.enrol(
+        actor=org.user("lead"),
+        person=org.report2,
+        item=item,
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+    assert services.send_due_reminders(now=now) == 1  # only the one due within a week
+    note = Notification.objects.get(recipient=org.employee, title__startswith="Due on")
+    assert note.link == f"/learning/enrolments/{due.pk}/"
+    assert services.send_due_reminders(now=now + timedelta(hours=20)) == 0  # not twice a week
+    # Eight days on the first is two days overdue and the second still weeks away.
+    assert services.send_due_reminders(now=now + timedelta(days=8)) == 1
+    assert Notification.objects.filter(recipient=org.employee, title__startswith="Overdue").exists()
+    services.complete(actor=org.user("employee"), enrolment=due)
+    assert services.send_due_reminders(now=now + timedelta(days=16)) == 0
+    assert later.status == EnrolmentStatus.ENROLLED
+
+
+def test_daily_housekeeping_sends_the_learning_reminders(org: Org) -> None:
+    from seedbed.surveys.tasks import daily_housekeeping
+
+    services.enrol(
+        actor=org.user("employee"),
+        person=org.employee,
+        item=make_item(org, "Git"),
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
+    assert daily_housekeeping.enqueue().return_value["learning_due"] == 1

@@ -17,9 +17,14 @@ def announce_campaign(campaign_id: int) -> int:
 
 @task()
 def daily_housekeeping() -> dict[str, int]:
-    """Reminders for campaigns due soon or overdue, stale-level nudges, email retries and
-    certificate expiry reminders. Queued about once a day by the scheduler in ``seedbed
-    worker``."""
+    """Reminders for campaigns due soon or overdue, stale-level nudges, email retries,
+    certificate expiry reminders and reminders of learning due soon. Queued about once a day by
+    the scheduler in ``seedbed worker``."""
     from seedbed.certifications.services import send_expiry_reminders
+    from seedbed.learning.services.enrolments import send_due_reminders
 
-    return {**asdict(services.run_housekeeping()), "certificates": send_expiry_reminders()}
+    return {
+        **asdict(services.run_housekeeping()),
+        "certificates": send_expiry_reminders(),
+        "learning_due": send_due_reminders(),
+    }

@@ -78,6 +78,7 @@ LEARNING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS, EnrolmentStat
 # Levels that count as "held" for an assessor: confirmed by someone other than the person.
 CONFIRMED_SOURCES = (Source.MANAGER, Source.ASSESSMENT, Source.CERTIFICATION)
 NOTIFICATION_KIND = "learning"
+DUE_NOTIFICATION_KIND = "learning_due"
 MAX_HOURS_PER_DAY = Decimal(24)
 
 
@@ -1014,3 +1015,62 @@ def home_panel(user: User, person: Person | None) -> dict[str, Any]:
             ),
         }
     }
+
+
+# --- due dates -----------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 7
+OVERDUE_REMINDER_DAYS = 14
+DUE_REMINDER_GAP = timedelta(days=6)
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Remind learners of items due within ``DUE_SOON_DAYS`` days or overdue by at most
+    ``OVERDUE_REMINDER_DAYS`` (in-app and email), at most once per enrolment per
+    ``DUE_REMINDER_GAP``: safe to run daily, or twice. Returns how many were reminded."""
+    from seedbed.notifications.models import Notification
+    from seedbed.notifications.services import notify
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = list(
+        Enrolment.objects.filter(
+            status__in=LEARNING,
+            due_date__lte=today + timedelta(days=DUE_SOON_DAYS),
+            due_date__gte=today - timedelta(days=OVERDUE_REMINDER_DAYS),
+            person__is_active=True,
+        ).select_related("person__user", "item")
+    )
+    recent = set(
+        Notification.objects.filter(
+            kind=DUE_NOTIFICATION_KIND,
+            created_at__gte=now - DUE_REMINDER_GAP,
+            link__in=[_link(e) for e in due],
+        ).values_list("link", flat=True)
+    )
+    reminded = 0
+    for enrolment in due:
+        if _link(enrolment) in recent:
+            continue
+        title, due_date, link = enrolment.item.title, enrolment.due_date, _link(enrolment)
+        assert due_date is not None
+
+        def write(
+            p: Person, title: str = title, due_date: date = due_date, link: str = link
+        ) -> tuple[str, str, str]:
+            if due_date < today:
+                return (
+                    _("Overdue: “%(title)s”") % {"title": title},
+                    _("It was due on %(date)s. Finish it, or agree a new date with your manager.")
+                    % {"date": due_date.isoformat()},
+                    link,
+                )
+            return (
+                _("Due on %(date)s: “%(title)s”") % {"date": due_date.isoformat(), "title": title},
+                _("Log your progress or mark it complete in Seedbed."),
+                link,
+            )
+
+        notify(recipients=[enrolment.person], kind=DUE_NOTIFICATION_KIND, write=write, now=now)
+        reminded += 1
+    return reminded
