@@ -431,6 +431,49 @@ def test_item_prerequisite_cycles_are_rejected_with_the_cycle() -> None:
     assert exc.value.cycle == [1, 2, 3, 1]
 
 
+@settings(max_examples=100, deadline=None)
+@given(instances(), st.data())
+def test_a_prerequisite_cycle_around_a_gap_is_always_rejected_and_named(
+    inst: Instance, data: st.DataObject
+) -> None:
+    """Whatever else the catalogue holds, a loop of item prerequisites through an item that
+    reaches a gap's level is refused, and the cycle reported is made of real edges."""
+    cat = inst.cat
+    ids = cat.ids.tolist()
+    reaching = sorted(
+        {
+            i
+            for i, s, lv in cat.brings.tolist()
+            for g in inst.gaps
+            if s == g.skill and lv >= g.target
+        }
+    )
+    if not reaching:
+        return
+    start = data.draw(st.sampled_from(reaching))
+    others = data.draw(st.lists(st.sampled_from(ids), max_size=3, unique=True))
+    loop = [start, *[o for o in others if o != start]]
+    edges = [*cat.needs_item.tolist(), *zip(loop, [*loop[1:], loop[0]], strict=True)]
+    looped = an.Catalogue.build(
+        ids=ids,
+        hours=cat.hours,
+        cost=cat.cost,
+        language=cat.language.tolist(),
+        format=cat.format.tolist(),
+        brings=cat.brings,
+        needs_item=edges,
+        needs_skill=cat.needs_skill,
+    )
+    with pytest.raises(an.PrerequisiteCycle) as exc:
+        an.propose(
+            looped, levels=inst.levels, gaps=inst.gaps, prefs=inst.prefs, completed=inst.completed
+        )
+    cycle = exc.value.cycle
+    edge_set = {tuple(e) for e in edges}
+    assert cycle[0] == cycle[-1] and len(cycle) >= 2
+    assert all((a, b) in edge_set for a, b in itertools.pairwise(cycle))
+
+
 def test_a_cycle_elsewhere_in_the_catalogue_does_not_block_a_proposal() -> None:
     cat = _cat(
         ids=[1, 2, 3],
