@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from seedbed.accounts.models import AccessLevel
 from seedbed.gaps import comparison as cmp
@@ -219,7 +220,11 @@ def _dashboard(
                     g.skill.name,
                     g.weighted_gap,
                     _skill_url(g.skill.id, team),
-                    _("%(skill)s: weighted gap %(gap)s, %(n)s people below the requirement")
+                    ngettext(
+                        "%(skill)s: weighted gap %(gap)s, %(n)s person below the requirement",
+                        "%(skill)s: weighted gap %(gap)s, %(n)s people below the requirement",
+                        g.below,
+                    )
                     % {"skill": g.skill.name, "gap": g.weighted_gap, "n": g.below},
                 )
                 for g in gaps
@@ -235,7 +240,11 @@ def _dashboard(
                     b.skill.name,
                     b.bench,
                     _skill_url(b.skill.id, team),
-                    _("%(skill)s: %(n)s people at level %(level)s or above")
+                    ngettext(
+                        "%(skill)s: %(n)s person at level %(level)s or above",
+                        "%(skill)s: %(n)s people at level %(level)s or above",
+                        b.bench,
+                    )
                     % {"skill": b.skill.name, "n": b.bench, "level": b.demand},
                 )
                 for b in bench
