@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from seedbed.accounts.models import AccessLevel
 from seedbed.accounts.services import audit, diff_fields
@@ -562,9 +563,12 @@ def delete_session(*, actor: User, session: Session) -> None:
     booked = seats_taken(session)
     if booked:
         raise Conflict(
-            _(
+            ngettext(
+                "%(n)s person is booked on this session: cancel the enrolment first, or "
+                "change the date instead.",
                 "%(n)s people are booked on this session: cancel their enrolments first, or "
-                "change the date instead."
+                "change the date instead.",
+                booked,
             )
             % {"n": booked}
         )
