@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -278,4 +279,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        if os.environ.get("SEEDBED_DATA_DIR", "").startswith(tempfile.gettempdir()):
+            from django.db import connections
+
+            connections.close_all()
+            shutil.rmtree(os.environ["SEEDBED_DATA_DIR"], ignore_errors=True)
