@@ -328,7 +328,8 @@ def enrol(
 
 def _locked(enrolment: Enrolment) -> Enrolment:
     return (
-        Enrolment.objects.select_for_update()
+        # Lock only the enrolment row (PostgreSQL cannot lock the nullable side of a join).
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("person__manager", "item", "session")
         .get(pk=enrolment.pk)
     )
