@@ -14,6 +14,8 @@ from seedbed.accounts.models import OrgSettings
 from seedbed.learning.models import Enrolment, EnrolmentStatus, Kind, LearningItem, SignOffDecision
 from seedbed.learning.services import catalogue as catalogue_services
 from seedbed.learning.services import enrolments as services
+from seedbed.learning.services import hours as hours_services
+from seedbed.learning.services import signoff as signoff_services
 from seedbed.learning.services.enrolments import Reaction
 from seedbed.lib.errors import Conflict, NotAllowed, ServiceError
 from seedbed.notifications.models import Notification
@@ -368,18 +370,22 @@ def test_a_peer_without_the_confirmed_levels_cannot_assess(org: Org, task: Enrol
     rate(org, "report2", "Kubernetes", 4)  # validated by the lead
     rate(org, "report2", "Python", 5, validated=False)  # only her own claim
     with pytest.raises(ServiceError) as exc:
-        services.add_assessor(actor=org.user("manager"), enrolment=task, assessor=org.report2)
+        signoff_services.add_assessor(
+            actor=org.user("manager"), enrolment=task, assessor=org.report2
+        )
     assert "Rita Report cannot assess this task" in exc.value.message
     assert "Python – of 3" in exc.value.message
     with pytest.raises(ServiceError, match="their own task"):
-        services.add_assessor(actor=org.user("manager"), enrolment=task, assessor=org.employee)
+        signoff_services.add_assessor(
+            actor=org.user("manager"), enrolment=task, assessor=org.employee
+        )
     assert not task.signoffs.exists()
 
 
 def test_only_managers_and_hr_name_assessors(org: Org, task: Enrolment) -> None:
     for who in ("employee", "outsider_manager", "lead"):
         with pytest.raises(NotAllowed):
-            services.add_assessor(actor=org.user(who), enrolment=task, assessor=org.manager)
+            signoff_services.add_assessor(actor=org.user(who), enrolment=task, assessor=org.manager)
 
 
 def test_on_the_job_tasks_are_completed_by_sign_off_not_by_hand(org: Org, task: Enrolment) -> None:
@@ -390,22 +396,24 @@ def test_on_the_job_tasks_are_completed_by_sign_off_not_by_hand(org: Org, task: 
 def test_every_assessor_passes_then_the_lowest_level_is_recorded_as_assessment(
     org: Org, task: Enrolment
 ) -> None:
-    manager_so = services.add_assessor(
+    manager_so = signoff_services.add_assessor(
         actor=org.user("manager"), enrolment=task, assessor=org.manager
     )
-    lead_so = services.add_assessor(actor=org.user("admin"), enrolment=task, assessor=org.lead)
+    lead_so = signoff_services.add_assessor(
+        actor=org.user("admin"), enrolment=task, assessor=org.lead
+    )
     task.refresh_from_db()
     assert task.status == EnrolmentStatus.AWAITING_SIGNOFF
     assert Notification.objects.filter(recipient=org.lead, title__contains="assess").exists()
     with pytest.raises(NotAllowed, match="named assessor"):
-        services.sign_off(actor=org.user("admin"), signoff=lead_so, passed=True, level=3)
+        signoff_services.sign_off(actor=org.user("admin"), signoff=lead_so, passed=True, level=3)
     with pytest.raises(ServiceError, match="from 1 to 3"):
-        services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=True, level=4)
-    services.sign_off(actor=org.user("manager"), signoff=manager_so, passed=True, level=3)
+        signoff_services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=True, level=4)
+    signoff_services.sign_off(actor=org.user("manager"), signoff=manager_so, passed=True, level=3)
     task.refresh_from_db()
     assert task.status == EnrolmentStatus.AWAITING_SIGNOFF  # the lead has not judged yet
     assert not Assertion.objects.filter(person=org.employee).exists()
-    services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=True, level=2)
+    signoff_services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=True, level=2)
     task.refresh_from_db()
     assert task.status == EnrolmentStatus.COMPLETED and task.progress == 100
     recorded = Assertion.objects.filter(person=org.employee).order_by("skill__name")
@@ -422,14 +430,16 @@ def test_every_assessor_passes_then_the_lowest_level_is_recorded_as_assessment(
 def test_one_not_yet_keeps_the_task_open_until_that_assessor_passes_it(
     org: Org, task: Enrolment
 ) -> None:
-    manager_so = services.add_assessor(
+    manager_so = signoff_services.add_assessor(
         actor=org.user("manager"), enrolment=task, assessor=org.manager
     )
-    lead_so = services.add_assessor(actor=org.user("manager"), enrolment=task, assessor=org.lead)
-    services.sign_off(actor=org.user("manager"), signoff=manager_so, passed=True, level=3)
+    lead_so = signoff_services.add_assessor(
+        actor=org.user("manager"), enrolment=task, assessor=org.lead
+    )
+    signoff_services.sign_off(actor=org.user("manager"), signoff=manager_so, passed=True, level=3)
     with pytest.raises(ServiceError, match="what is still missing"):
-        services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=False)
-    services.sign_off(
+        signoff_services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=False)
+    signoff_services.sign_off(
         actor=org.user("lead"), signoff=lead_so, passed=False, note="Rollback not practised yet"
     )
     task.refresh_from_db()
@@ -437,8 +447,8 @@ def test_one_not_yet_keeps_the_task_open_until_that_assessor_passes_it(
     assert not Assertion.objects.filter(person=org.employee).exists()
     assert Notification.objects.filter(recipient=org.employee, title__startswith="Not yet").exists()
     with pytest.raises(Conflict, match="judgement stays"):
-        services.remove_assessor(actor=org.user("manager"), signoff=lead_so)
-    services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=True, level=3)
+        signoff_services.remove_assessor(actor=org.user("manager"), signoff=lead_so)
+    signoff_services.sign_off(actor=org.user("lead"), signoff=lead_so, passed=True, level=3)
     task.refresh_from_db()
     assert task.status == EnrolmentStatus.COMPLETED
     assert set(Assertion.objects.filter(person=org.employee).values_list("level", flat=True)) == {3}
@@ -447,22 +457,24 @@ def test_one_not_yet_keeps_the_task_open_until_that_assessor_passes_it(
 def test_removing_the_last_pending_assessor_signs_off_when_the_others_passed(
     org: Org, task: Enrolment
 ) -> None:
-    manager_so = services.add_assessor(
+    manager_so = signoff_services.add_assessor(
         actor=org.user("manager"), enrolment=task, assessor=org.manager
     )
-    lead_so = services.add_assessor(actor=org.user("manager"), enrolment=task, assessor=org.lead)
-    services.sign_off(actor=org.user("manager"), signoff=manager_so, passed=True, level=3)
-    services.remove_assessor(actor=org.user("manager"), signoff=lead_so)
+    lead_so = signoff_services.add_assessor(
+        actor=org.user("manager"), enrolment=task, assessor=org.lead
+    )
+    signoff_services.sign_off(actor=org.user("manager"), signoff=manager_so, passed=True, level=3)
+    signoff_services.remove_assessor(actor=org.user("manager"), signoff=lead_so)
     task.refresh_from_db()
     assert task.status == EnrolmentStatus.COMPLETED
 
 
 def test_the_sign_off_rule() -> None:
     P, F, W = SignOffDecision.PASS, SignOffDecision.FAIL, SignOffDecision.PENDING
-    assert services.signoff_outcome([(P, 3), (P, 2), (P, 4)]) == 2
-    assert services.signoff_outcome([(P, 3), (F, None)]) is None
-    assert services.signoff_outcome([(P, 3), (W, None)]) is None
-    assert services.signoff_outcome([]) is None
+    assert signoff_services.signoff_outcome([(P, 3), (P, 2), (P, 4)]) == 2
+    assert signoff_services.signoff_outcome([(P, 3), (F, None)]) is None
+    assert signoff_services.signoff_outcome([(P, 3), (W, None)]) is None
+    assert signoff_services.signoff_outcome([]) is None
 
 
 # --- learning hours ------------------------------------------------------------------------
@@ -480,7 +492,7 @@ def test_the_sign_off_rule() -> None:
 )
 def test_hours_are_checked(org: Org, hours: Decimal, days_ago: int, text: str) -> None:
     with pytest.raises(ServiceError, match=text):
-        services.log_hours(
+        hours_services.log_hours(
             actor=org.user("employee"),
             person=org.employee,
             on=timezone.localdate() - timedelta(days=days_ago),
@@ -490,22 +502,28 @@ def test_hours_are_checked(org: Org, hours: Decimal, days_ago: int, text: str) -
 
 def test_a_day_holds_at_most_24_hours(org: Org) -> None:
     today = timezone.localdate()
-    services.log_hours(actor=org.user("employee"), person=org.employee, on=today, hours=Decimal(20))
+    hours_services.log_hours(
+        actor=org.user("employee"), person=org.employee, on=today, hours=Decimal(20)
+    )
     with pytest.raises(ServiceError, match="already has 20 hours"):
-        services.log_hours(
+        hours_services.log_hours(
             actor=org.user("employee"), person=org.employee, on=today, hours=Decimal(5)
         )
 
 
 def test_who_logs_hours_for_whom(org: Org) -> None:
     today = timezone.localdate()
-    services.log_hours(actor=org.user("manager"), person=org.report2, on=today, hours=Decimal(1))
+    hours_services.log_hours(
+        actor=org.user("manager"), person=org.report2, on=today, hours=Decimal(1)
+    )
     for who in ("outsider", "lead", "outsider_manager"):
         with pytest.raises(NotAllowed):
-            services.log_hours(actor=org.user(who), person=org.employee, on=today, hours=Decimal(1))
+            hours_services.log_hours(
+                actor=org.user(who), person=org.employee, on=today, hours=Decimal(1)
+            )
     other = services.enrol(actor=org.user("admin"), person=org.report2, item=make_item(org, "Git"))
     with pytest.raises(ServiceError, match="someone else's"):
-        services.log_hours(
+        hours_services.log_hours(
             actor=org.user("employee"),
             person=org.employee,
             on=today,
@@ -519,8 +537,10 @@ def test_monthly_total_against_the_allowance(org: Org) -> None:
     today = timezone.localdate()
     first = today.replace(day=1)
     for on, h in ((first, "2.5"), (today, "1.25"), (first - timedelta(days=1), "8")):
-        services.log_hours(actor=org.user("employee"), person=org.employee, on=on, hours=Decimal(h))
-    month = services.month_hours(org.employee, today.year, today.month)
+        hours_services.log_hours(
+            actor=org.user("employee"), person=org.employee, on=on, hours=Decimal(h)
+        )
+    month = hours_services.month_hours(org.employee, today.year, today.month)
     assert (month.logged, month.allowance, month.remaining, month.percent) == (
         Decimal("3.75"),
         Decimal(6),
@@ -528,7 +548,7 @@ def test_monthly_total_against_the_allowance(org: Org) -> None:
         62,
     )
     last = first - timedelta(days=1)
-    previous = services.month_hours(org.employee, last.year, last.month)
+    previous = hours_services.month_hours(org.employee, last.year, last.month)
     assert previous.logged == Decimal(8) and previous.over
 
 
@@ -543,7 +563,7 @@ def test_who_sees_which_enrolments(org: Org, task: Enrolment) -> None:
     assert task in services.enrolments_visible_to(org.user("employee"))
     assert task not in services.enrolments_visible_to(org.user("outsider"))
     assert task not in services.enrolments_visible_to(org.user("lead"))  # not their report...
-    services.add_assessor(actor=org.user("manager"), enrolment=task, assessor=org.lead)
+    signoff_services.add_assessor(actor=org.user("manager"), enrolment=task, assessor=org.lead)
     assert task in services.enrolments_visible_to(org.user("lead"))  # ...until named assessor
     assert list(services.enrolments_visible_to(org.user("outsider"))) == [theirs]
     assert services.enrolments_visible_to(org.user("admin")).count() == 2
@@ -567,7 +587,7 @@ def test_demo_has_a_catalogue_and_the_demo_team_is_learning(settings) -> None:  
     emma = Person.objects.get(email__iexact=next(p.email for p in data.PEOPLE if p.key == "emma"))
     assert marco.user is not None
     assert services.approvals_for(marco.user).count() == 2
-    assert services.signoffs_for(marco.user).count() == 1
+    assert signoff_services.signoffs_for(marco.user).count() == 1
     claims = PersonSkill.objects.pending_for(marco.user).filter(
         person=emma, pending_assertion__source=Source.LEARNING
     )

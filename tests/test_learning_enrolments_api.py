@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from seedbed.learning.models import Kind, LearningItem
 from seedbed.learning.services import enrolments as services
+from seedbed.learning.services import hours as hours_services
 from seedbed.skills.models import Assertion, Skill, Source
 from tests.conftest import Org, bearer
 from tests.test_learning_catalogue import make_item
@@ -283,7 +284,7 @@ def test_list_endpoints_query_budget(org: Org, django_assert_num_queries, path: 
         for who in ("employee", "report2"):
             person = getattr(org, who)
             services.enrol(actor=person.user, person=person, item=item)  # type: ignore[arg-type]
-        services.log_hours(
+        hours_services.log_hours(
             actor=org.user("employee"),
             person=org.employee,
             on=timezone.localdate(),
@@ -302,7 +303,7 @@ def test_list_endpoints_query_budget(org: Org, django_assert_num_queries, path: 
         for who in ("employee", "report2"):
             person = getattr(org, who)
             services.enrol(actor=person.user, person=person, item=item)  # type: ignore[arg-type]
-        services.log_hours(
+        hours_services.log_hours(
             actor=org.user("employee"),
             person=org.employee,
             on=timezone.localdate(),

@@ -742,6 +742,8 @@ def build_learning(*, now: datetime | None = None) -> None:
     from seedbed.learning.models import Enrolment, LearningItem
     from seedbed.learning.services import catalogue as catalogue_services
     from seedbed.learning.services import enrolments as enrolment_services
+    from seedbed.learning.services import hours as hours_services
+    from seedbed.learning.services import signoff as signoff_services
 
     if LearningItem.objects.filter(code=DEMO_CATALOGUE[0][0]).exists():
         return
@@ -858,7 +860,7 @@ def build_learning(*, now: datetime | None = None) -> None:
         due_date=today + timedelta(days=30),
         now=now,
     )
-    enrolment_services.add_assessor(actor=marco.user, enrolment=task, assessor=marco)
+    signoff_services.add_assessor(actor=marco.user, enrolment=task, assessor=marco)
     jonas, leila = people["jonas"], people["leila"]
     assert jonas.user is not None and leila.user is not None
     enrol(actor=jonas.user, person=jonas, item=items["AWS-SAA"], now=now)
@@ -880,7 +882,7 @@ def build_learning(*, now: datetime | None = None) -> None:
             if item_code
             else None
         )
-        enrolment_services.log_hours(
+        hours_services.log_hours(
             actor=emma.user,
             person=emma,
             on=max(first, today - timedelta(days=days_ago)),

@@ -53,6 +53,8 @@ from seedbed.learning.schemas import (
 )
 from seedbed.learning.services import catalogue as catalogue_services
 from seedbed.learning.services import enrolments as services
+from seedbed.learning.services import hours as hours_services
+from seedbed.learning.services import signoff as signoff_services
 from seedbed.lib.errors import NotFound, ServiceError
 from seedbed.lib.schemas import ERRORS, AuthedRequest, Error, Id, Pagination
 from seedbed.people.models import Person
@@ -460,7 +462,9 @@ def add_assessor(
     enrolment = _enrolment(request, enrolment_id)
     assessor = _person(request, payload.person_id)
     with _api_fields():
-        signoff = services.add_assessor(actor=request.user, enrolment=enrolment, assessor=assessor)
+        signoff = signoff_services.add_assessor(
+            actor=request.user, enrolment=enrolment, assessor=assessor
+        )
     return Status(201, signoff)
 
 
@@ -475,7 +479,7 @@ def remove_assessor(
     signoff = enrolment.signoffs.filter(pk=signoff_id).first()
     if signoff is None:
         raise NotFound(_("No assessor with id %(id)s on this task.") % {"id": signoff_id})
-    services.remove_assessor(actor=request.user, signoff=signoff)
+    signoff_services.remove_assessor(actor=request.user, signoff=signoff)
     return Status(204, None)
 
 
@@ -501,7 +505,7 @@ def signoff_queue(request: AuthedRequest) -> QuerySet[SignOff]:
     signed off when every named assessor passed it; the level recorded is the lowest level
     they confirmed."""
     return (
-        services.signoffs_for(request.user)
+        signoff_services.signoffs_for(request.user)
         .select_related("assessor", "enrolment__person", "enrolment__item")
         .order_by("decision", "id")
     )
@@ -511,10 +515,10 @@ def signoff_queue(request: AuthedRequest) -> QuerySet[SignOff]:
 def sign_off(request: AuthedRequest, signoff_id: Path[Id], payload: SignOffIn) -> SignOff:
     """Your judgement as a named assessor: passed with the level you saw, or not yet with a
     note. You may change it until the task is signed off."""
-    signoff = services.signoffs_for(request.user).filter(pk=signoff_id).first()
+    signoff = signoff_services.signoffs_for(request.user).filter(pk=signoff_id).first()
     if signoff is None:
         raise NotFound(_("No sign-off of yours with id %(id)s is open.") % {"id": signoff_id})
-    services.sign_off(
+    signoff_services.sign_off(
         actor=request.user,
         signoff=signoff,
         passed=payload.passed,
@@ -531,12 +535,12 @@ def sign_off(request: AuthedRequest, signoff_id: Path[Id], payload: SignOffIn) -
 @paginate(Pagination)
 def list_hours(request: AuthedRequest, filters: Query[HoursFilter]) -> QuerySet[LearningHours]:
     """Learning hours you may see (yours and your reporting line's; HR: everyone's)."""
-    qs = services.hours_visible_to(request.user).select_related("person")
+    qs = hours_services.hours_visible_to(request.user).select_related("person")
     if filters.person_id is not None:
         qs = qs.filter(person_id=filters.person_id)
     if filters.month:
         year, month = (int(x) for x in filters.month.split("-"))
-        qs = qs.filter(date__range=services.month_bounds(year, month))
+        qs = qs.filter(date__range=hours_services.month_bounds(year, month))
     return qs.order_by("-date", "-id")
 
 
@@ -553,7 +557,7 @@ def log_hours(request: AuthedRequest, payload: HoursIn) -> Status[LearningHours]
                 field="enrolment_id",
             )
     with _api_fields():
-        entry = services.log_hours(
+        entry = hours_services.log_hours(
             actor=request.user,
             person=person,
             on=payload.date,
@@ -572,7 +576,9 @@ def month_hours(request: AuthedRequest, filters: Query[HoursFilter]) -> Any:
         person = _person(request, None)
     else:
         found = (
-            services.people_with_hours_visible_to(request.user).filter(pk=filters.person_id).first()
+            hours_services.people_with_hours_visible_to(request.user)
+            .filter(pk=filters.person_id)
+            .first()
         )
         if found is None:
             raise NotFound(
@@ -582,8 +588,8 @@ def month_hours(request: AuthedRequest, filters: Query[HoursFilter]) -> Any:
     if filters.month:
         year, month = (int(x) for x in filters.month.split("-"))
     else:
-        year, month = services.this_month()
-    summary = services.month_hours(person, year, month)
+        year, month = hours_services.this_month()
+    summary = hours_services.month_hours(person, year, month)
     return {
         "person_id": person.pk,
         "year": year,
@@ -598,9 +604,12 @@ def month_hours(request: AuthedRequest, filters: Query[HoursFilter]) -> Any:
 @router.delete("/learning/hours/{hours_id}", response={204: None, **ERRORS})
 def delete_hours(request: AuthedRequest, hours_id: Path[Id]) -> Status[None]:
     entry = (
-        services.hours_visible_to(request.user).select_related("person").filter(pk=hours_id).first()
+        hours_services.hours_visible_to(request.user)
+        .select_related("person")
+        .filter(pk=hours_id)
+        .first()
     )
     if entry is None:
         raise NotFound(_("No hours entry with id %(id)s.") % {"id": hours_id})
-    services.delete_hours(actor=request.user, entry=entry)
+    hours_services.delete_hours(actor=request.user, entry=entry)
     return Status(204, None)

@@ -1,5 +1,6 @@
 """Doing the learning: enrolment, approval, progress, attendance, completion (which feeds the
-skills inventory), on-the-job sign-off, the reaction survey, and learning hours.
+skills inventory), the reaction survey, due-date reminders and the home page's card. On-the-job
+sign-off lives in ``signoff``, learning hours in ``hours``.
 
 Who may do what:
 - **enrol**: oneself; a manager for anyone in their reporting line; HR (admins) anyone.
@@ -22,7 +23,6 @@ colleague whose confirmed level in each of the task's skills is at least the tas
 
 from __future__ import annotations
 
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -60,8 +60,9 @@ from seedbed.learning.models import (
     SignOffDecision,
 )
 from seedbed.learning.services.catalogue import HOLDS_SEAT
+from seedbed.learning.services.hours import MonthHours, month_bounds, this_month
 from seedbed.lib.errors import Conflict, NotAllowed, ServiceError
-from seedbed.people.models import Person, PersonQuerySet
+from seedbed.people.models import Person
 from seedbed.skills.models import PersonSkill, Source
 from seedbed.skills.services import record_system_assertion
 
@@ -75,11 +76,8 @@ OPEN = (
     EnrolmentStatus.AWAITING_SIGNOFF,
 )
 LEARNING = (EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS, EnrolmentStatus.AWAITING_SIGNOFF)
-# Levels that count as "held" for an assessor: confirmed by someone other than the person.
-CONFIRMED_SOURCES = (Source.MANAGER, Source.ASSESSMENT, Source.CERTIFICATION)
 NOTIFICATION_KIND = "learning"
 DUE_NOTIFICATION_KIND = "learning_due"
-MAX_HOURS_PER_DAY = Decimal(24)
 
 
 # --- who may -----------------------------------------------------------------------------
@@ -121,25 +119,6 @@ def approvals_for(user: User) -> QuerySet[Enrolment]:
     """Requests ``user`` may decide: of their reporting line (HR: everyone's but their own)."""
     return Enrolment.objects.filter(
         status=EnrolmentStatus.REQUESTED, person__in=Person.objects.validatable_by(user)
-    )
-
-
-def people_with_hours_visible_to(user: User) -> PersonQuerySet:
-    """People whose learning hours ``user`` may see: HR everyone; others themselves and their
-    reporting line."""
-    if user.is_authenticated and user.is_active and user.access_level == AccessLevel.ADMIN:
-        return Person.objects.all()
-    return Person.objects.reporting_line_of(user)
-
-
-def hours_visible_to(user: User) -> QuerySet[LearningHours]:
-    return LearningHours.objects.filter(person__in=people_with_hours_visible_to(user))
-
-
-def signoffs_for(user: User) -> QuerySet[SignOff]:
-    """The sign-offs ``user`` was named for, of tasks not finished yet."""
-    return SignOff.objects.filter(
-        assessor__user=user, enrolment__status=EnrolmentStatus.AWAITING_SIGNOFF
     )
 
 
@@ -630,334 +609,6 @@ def cancel(*, actor: User, enrolment: Enrolment) -> Enrolment:
         summary=f"Enrolment of {enrolment.person.full_name} in '{enrolment.item.title}' cancelled",
     )
     return enrolment
-
-
-# --- on-the-job sign-off -------------------------------------------------------------------
-
-
-def assessor_problem(person: Person, item: LearningItem, assessor: Person) -> str | None:
-    """Why ``assessor`` cannot assess ``person`` on ``item`` (None when they can)."""
-    if assessor.pk == person.pk:
-        return _("Nobody assesses their own task.")
-    if not assessor.is_active or assessor.user_id is None or not assessor.user.is_active:  # type: ignore[union-attr]
-        return _("%(name)s has no active login to sign off with.") % {"name": assessor.full_name}
-    if person.manager_id == assessor.pk:
-        return None
-    held = {
-        sid: level
-        for sid, level in PersonSkill.objects.filter(
-            person=assessor, source__in=CONFIRMED_SOURCES
-        ).values_list("skill_id", "level")
-    }
-    short = [
-        _("%(skill)s %(have)s of %(need)s")
-        % {"skill": s.skill.name, "have": held.get(s.skill_id, "–"), "need": s.level}
-        for s in item.skills.select_related("skill")
-        if held.get(s.skill_id, -1) < s.level
-    ]
-    if short:
-        return _(
-            "%(name)s cannot assess this task: an assessor is %(person)s's manager or a "
-            "colleague with a confirmed level at least the task's in each of its skills "
-            "(%(name)s: %(short)s)."
-        ) % {"name": assessor.full_name, "person": person.full_name, "short": "; ".join(short)}
-    return None
-
-
-@transaction.atomic
-def add_assessor(*, actor: User, enrolment: Enrolment, assessor: Person) -> SignOff:
-    """Name an assessor for an on-the-job task (the person's managers and HR)."""
-    enrolment = _locked(enrolment)
-    person, item = enrolment.person, enrolment.item
-    if is_self(actor, person) or not manages(actor, person):
-        raise NotAllowed(_("Assessors are named by the person's manager or HR."))
-    if item.kind != Kind.ON_THE_JOB:
-        raise ServiceError(
-            _("Only on-the-job tasks are signed off by assessors."), field="assessor"
-        )
-    _require_learning(enrolment)
-    problem = assessor_problem(person, item, assessor)
-    if problem:
-        raise ServiceError(problem, field="assessor")
-    if enrolment.signoffs.filter(assessor=assessor).exists():
-        raise Conflict(
-            _("%(name)s is already an assessor of this task.") % {"name": assessor.full_name},
-            field="assessor",
-        )
-    signoff = SignOff.objects.create(enrolment=enrolment, assessor=assessor)
-    if enrolment.status != EnrolmentStatus.AWAITING_SIGNOFF:
-        enrolment.status = EnrolmentStatus.AWAITING_SIGNOFF
-        enrolment.save(update_fields=["status"])
-    audit(
-        actor=actor,
-        action="learning.assessor.add",
-        obj=enrolment,
-        summary=f"{assessor.full_name} assesses {person.full_name} on '{item.title}'",
-    )
-    _notify(
-        [assessor],
-        lambda p: (
-            _("Please assess %(name)s on “%(title)s”")
-            % {"name": person.full_name, "title": item.title},
-            _("Sign the task off, or say what is still missing."),
-            reverse("learning:signoffs"),
-        ),
-    )
-    return signoff
-
-
-@transaction.atomic
-def remove_assessor(*, actor: User, signoff: SignOff) -> Enrolment:
-    """Take back an assessor who has not decided yet (managers and HR). If every remaining
-    assessor has passed the task, it is signed off."""
-    enrolment = _locked(signoff.enrolment)
-    if is_self(actor, enrolment.person) or not manages(actor, enrolment.person):
-        raise NotAllowed(_("Assessors are named by the person's manager or HR."))
-    _require_learning(enrolment)
-    signoff = SignOff.objects.select_related("assessor").get(pk=signoff.pk)
-    if signoff.decision != SignOffDecision.PENDING:
-        raise Conflict(
-            _("%(name)s has already judged the task; their judgement stays.")
-            % {"name": signoff.assessor.full_name}
-        )
-    signoff.delete()
-    audit(
-        actor=actor,
-        action="learning.assessor.remove",
-        obj=enrolment,
-        summary=f"{signoff.assessor.full_name} no longer assesses {enrolment.person.full_name}",
-    )
-    if not enrolment.signoffs.exists():
-        enrolment.status = (
-            EnrolmentStatus.IN_PROGRESS if enrolment.progress else EnrolmentStatus.ENROLLED
-        )
-        enrolment.save(update_fields=["status"])
-    else:
-        _finish_if_signed_off(actor, enrolment)
-    return enrolment
-
-
-def signoff_outcome(judgements: list[tuple[str, int | None]]) -> int | None:
-    """The sign-off rule on (decision, level) pairs: the level to record when every named
-    assessor passed the task (the lowest level they confirmed), else None."""
-    if not judgements or any(d != SignOffDecision.PASS or lvl is None for d, lvl in judgements):
-        return None
-    return min(lvl for _d, lvl in judgements if lvl is not None)
-
-
-def _finish_if_signed_off(actor: User, enrolment: Enrolment) -> bool:
-    signoffs = list(enrolment.signoffs.select_related("assessor").order_by("assessor__full_name"))
-    level = signoff_outcome([(s.decision, s.level) for s in signoffs])
-    if level is None:
-        return False
-    person, item = enrolment.person, enrolment.item
-    names = ", ".join(s.assessor.full_name for s in signoffs)
-    enrolment.status, enrolment.progress, enrolment.completed_at = (
-        EnrolmentStatus.COMPLETED,
-        100,
-        timezone.now(),
-    )
-    enrolment.save(update_fields=["status", "progress", "completed_at"])
-    for item_skill in _skills_of(item):
-        record_system_assertion(
-            person=person,
-            skill=item_skill.skill,
-            level=min(level, item_skill.level),
-            source=Source.ASSESSMENT,
-            note=_("On-the-job task “%(title)s” signed off by %(names)s.")
-            % {"title": item.title, "names": names},
-            rater=actor,
-        )
-    audit(
-        actor=actor,
-        action="learning.signed_off",
-        obj=enrolment,
-        summary=f"'{item.title}' of {person.full_name} signed off by {names} at level {level}",
-    )
-    _notify(
-        [person],
-        lambda p: (
-            _("“%(title)s” is signed off") % {"title": item.title},
-            _("Signed off by %(names)s. Tell us how useful it was.") % {"names": names},
-            _link(enrolment),
-        ),
-    )
-    return True
-
-
-def signoff_level_range(item: LearningItem) -> tuple[int, int]:
-    """Levels an assessor may confirm: 1 up to the highest level the task develops."""
-    levels = [s.level for s in item.skills.all()]
-    return 1, max(levels) if levels else 5
-
-
-@transaction.atomic
-def sign_off(
-    *, actor: User, signoff: SignOff, passed: bool, level: int | None = None, note: str = ""
-) -> SignOff:
-    """The named assessor's judgement: pass with the level they saw, or "not yet" with a note
-    saying what is missing. They may change it until the task is signed off."""
-    signoff = SignOff.objects.select_related("assessor").get(pk=signoff.pk)
-    enrolment = _locked(signoff.enrolment)
-    if signoff.assessor.user_id != actor.pk or not actor.is_active:
-        raise NotAllowed(_("Only the named assessor signs this task off."))
-    if enrolment.status != EnrolmentStatus.AWAITING_SIGNOFF:
-        raise Conflict(
-            _("This task is %(status)s; it takes no more judgements.")
-            % {"status": enrolment.get_status_display().lower()}
-        )
-    note = note.strip()
-    if len(note) > 2000:
-        raise ServiceError(_("Keep the note under 2,000 characters."), field="note")
-    if passed:
-        lo, hi = signoff_level_range(enrolment.item)
-        if level is None or isinstance(level, bool) or not lo <= level <= hi:
-            raise ServiceError(
-                _("Give the level you saw, from %(lo)s to %(hi)s (the task's level).")
-                % {"lo": lo, "hi": hi},
-                field="level",
-            )
-    elif not note:
-        raise ServiceError(
-            _("Say what is still missing, so %(name)s knows what to work on.")
-            % {"name": enrolment.person.full_name},
-            field="note",
-        )
-    signoff.decision = SignOffDecision.PASS if passed else SignOffDecision.FAIL
-    signoff.level = level if passed else None
-    signoff.note = note
-    signoff.decided_at = timezone.now()
-    signoff.save(update_fields=["decision", "level", "note", "decided_at"])
-    audit(
-        actor=actor,
-        action="learning.signoff",
-        obj=enrolment,
-        summary=f"{signoff.assessor.full_name}: '{enrolment.item.title}' of "
-        f"{enrolment.person.full_name} {'passed at ' + str(level) if passed else 'not yet'}",
-    )
-    if not _finish_if_signed_off(actor, enrolment) and not passed:
-        title, who = enrolment.item.title, signoff.assessor.full_name
-        _notify(
-            [enrolment.person],
-            lambda p: (
-                _("Not yet: “%(title)s”") % {"title": title},
-                _("%(who)s: %(note)s") % {"who": who, "note": note},
-                _link(enrolment),
-            ),
-        )
-    return signoff
-
-
-# --- learning hours ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def log_hours(
-    *,
-    actor: User,
-    person: Person,
-    on: date,
-    hours: Decimal,
-    enrolment: Enrolment | None = None,
-    note: str = "",
-    now: datetime | None = None,
-) -> LearningHours:
-    """Log time spent learning (the person, their managers, HR): more than 0 and at most 24
-    hours, on a day within the last year and not in the future, at most 24 hours per day."""
-    _require_act_on(actor, person, _("You can log learning hours for yourself."))
-    if not isinstance(hours, Decimal) or not hours.is_finite() or not 0 < hours <= 24:
-        raise ServiceError(_("Hours: more than 0 and at most 24."), field="hours")
-    if hours != hours.quantize(Decimal("0.01")):
-        raise ServiceError(_("Hours: at most two decimals (e.g. 1.25)."), field="hours")
-    today = timezone.localdate(now) if now else timezone.localdate()
-    if on > today:
-        raise ServiceError(_("That day is in the future."), field="date")
-    if on < today - timedelta(days=366):
-        raise ServiceError(_("Log hours within the last year."), field="date")
-    if enrolment is not None and enrolment.person_id != person.pk:
-        raise ServiceError(_("That enrolment is someone else's."), field="enrolment")
-    note = " ".join(note.split())
-    if len(note) > 300:
-        raise ServiceError(_("Keep the note under 300 characters."), field="note")
-    Person.objects.select_for_update().filter(pk=person.pk).first()
-    that_day = LearningHours.objects.filter(person=person, date=on).aggregate(t=Sum("hours"))["t"]
-    if (that_day or 0) + hours > MAX_HOURS_PER_DAY:
-        raise ServiceError(
-            _("%(date)s already has %(h)s hours logged; a day has 24.")
-            % {"date": on.isoformat(), "h": format(Decimal(that_day).normalize(), "f")},
-            field="hours",
-        )
-    entry = LearningHours.objects.create(
-        person=person, enrolment=enrolment, date=on, hours=hours, note=note
-    )
-    audit(
-        actor=actor,
-        action="learning.hours",
-        obj=entry,
-        summary=f"{person.full_name}: {hours} h of learning on {on.isoformat()}",
-    )
-    return entry
-
-
-@transaction.atomic
-def delete_hours(*, actor: User, entry: LearningHours) -> None:
-    _require_act_on(actor, entry.person, _("You cannot remove these hours."))
-    audit(
-        actor=actor,
-        action="learning.hours.delete",
-        obj=entry,
-        summary=f"{entry.person.full_name}: {entry.hours} h on {entry.date.isoformat()} removed",
-    )
-    entry.delete()
-
-
-@dataclass(frozen=True, slots=True)
-class MonthHours:
-    """Hours logged in a month against the organisation's monthly allowance."""
-
-    year: int
-    month: int
-    logged: Decimal
-    allowance: Decimal
-
-    @property
-    def remaining(self) -> Decimal:
-        return max(self.allowance - self.logged, Decimal(0))
-
-    @property
-    def percent(self) -> int:
-        if not self.allowance:
-            return 0
-        return min(100, int(100 * self.logged / self.allowance))
-
-    @property
-    def over(self) -> bool:
-        return self.logged > self.allowance
-
-
-def month_bounds(year: int, month: int) -> tuple[date, date]:
-    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
-
-
-def monthly_allowance() -> Decimal:
-    """The organisation's dedicated learning hours per person per month."""
-    allowance = (
-        OrgSettings.objects.filter(pk=1).values_list("learning_hours_per_month", flat=True).first()
-    )
-    return Decimal(allowance if allowance is not None else OrgSettings().learning_hours_per_month)
-
-
-def month_hours(person: Person, year: int, month: int) -> MonthHours:
-    first, last = month_bounds(year, month)
-    logged = LearningHours.objects.filter(person=person, date__range=(first, last)).aggregate(
-        t=Sum("hours")
-    )["t"]
-    return MonthHours(year, month, Decimal(logged or 0), monthly_allowance())
-
-
-def this_month(now: datetime | None = None) -> tuple[int, int]:
-    today = timezone.localdate(now) if now else timezone.localdate()
-    return today.year, today.month
 
 
 # --- home page -----------------------------------------------------------------------------

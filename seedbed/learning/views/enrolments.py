@@ -45,6 +45,8 @@ from seedbed.learning.models import (
 )
 from seedbed.learning.services import catalogue as catalogue_services
 from seedbed.learning.services import enrolments as services
+from seedbed.learning.services import hours as hours_services
+from seedbed.learning.services import signoff as signoff_services
 from seedbed.learning.views.catalogue import own_person
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
@@ -91,7 +93,7 @@ def _month(request: AuthedHttpRequest) -> tuple[int, int]:
     if form.is_valid() and form.cleaned_data["month"]:
         year, month = form.cleaned_data["month"].split("-")
         return int(year), int(month)
-    return services.this_month()
+    return hours_services.this_month()
 
 
 # --- my learning ---------------------------------------------------------------------------
@@ -116,18 +118,20 @@ def my_learning(request: AuthedHttpRequest, hours_form: HoursForm | None = None)
     }
     if person is not None:
         mine = Enrolment.objects.filter(person=person).select_related("item", "session")
-        year, month = services.this_month()
-        first, last = services.month_bounds(year, month)
+        year, month = hours_services.this_month()
+        first, last = hours_services.month_bounds(year, month)
         ctx.update(
             current=mine.filter(status__in=services.OPEN).order_by("due_date", "-created_at"),
             completed=mine.filter(status=EnrolmentStatus.COMPLETED).order_by("-completed_at")[:50],
-            month=services.month_hours(person, year, month),
+            month=hours_services.month_hours(person, year, month),
             hours_form=hours_form or _hours_form(person),
             hours=LearningHours.objects.filter(person=person, date__range=(first, last))
             .select_related("enrolment__item")
             .order_by("-date", "-id"),
         )
-    ctx["signoff_count"] = services.signoffs_for(request.user).filter(decision="pending").count()
+    ctx["signoff_count"] = (
+        signoff_services.signoffs_for(request.user).filter(decision="pending").count()
+    )
     if _is_manager(request):
         ctx["approval_count"] = services.approvals_for(request.user).count()
     return render(request, "learning/enrolment_mine.html", ctx, status=400 if hours_form else 200)
@@ -196,7 +200,7 @@ def assessor_candidates(enrolment: Enrolment) -> QuerySet[Person]:
         for skill_id, level in skills:
             match |= Q(skill_id=skill_id, level__gte=level)
         holders = (
-            PersonSkill.objects.filter(match, source__in=services.CONFIRMED_SOURCES)
+            PersonSkill.objects.filter(match, source__in=signoff_services.CONFIRMED_SOURCES)
             .values("person_id")
             .annotate(n=Count("id"))
             .filter(n=len(skills))
@@ -221,7 +225,7 @@ def _detail(
     learning = enrolment.status in services.LEARNING
     on_the_job = enrolment.item.kind == Kind.ON_THE_JOB
     signoffs = list(enrolment.signoffs.select_related("assessor").order_by("assessor__full_name"))
-    lo, hi = services.signoff_level_range(enrolment.item)
+    lo, hi = signoff_services.signoff_level_range(enrolment.item)
     ctx = {
         "enrolment": enrolment,
         "item": enrolment.item,
@@ -370,7 +374,7 @@ def _add_assessor(request: AuthedHttpRequest, enrolment: Enrolment) -> HttpRespo
     form = AssessorForm(request.POST, candidates=Person.objects.visible_to(request.user))
     if not form.is_valid():
         raise ServiceError(_("Choose an assessor."))
-    signoff = services.add_assessor(
+    signoff = signoff_services.add_assessor(
         actor=request.user, enrolment=enrolment, assessor=form.cleaned_data["assessor"]
     )
     return _done(
@@ -384,7 +388,7 @@ def _remove_assessor(request: AuthedHttpRequest, enrolment: Enrolment) -> HttpRe
     signoff = get_object_or_404(
         SignOff, enrolment=enrolment, pk=_small_int(request.POST.get("signoff", ""))
     )
-    services.remove_assessor(actor=request.user, signoff=signoff)
+    signoff_services.remove_assessor(actor=request.user, signoff=signoff)
     return _done(request, enrolment, _("Assessor removed."))
 
 
@@ -451,12 +455,12 @@ def decide(request: AuthedHttpRequest, enrolment_id: int) -> HttpResponse:
 @login_required
 def signoffs(request: AuthedHttpRequest) -> HttpResponse:
     qs = (
-        services.signoffs_for(request.user)
+        signoff_services.signoffs_for(request.user)
         .select_related("enrolment__person", "enrolment__item")
         .order_by("decision", "enrolment__person__full_name", "id")
     )
     page = paginate(request, qs, 50)
-    ranges = {s.pk: services.signoff_level_range(s.enrolment.item) for s in page}
+    ranges = {s.pk: signoff_services.signoff_level_range(s.enrolment.item) for s in page}
     return render(
         request,
         "learning/enrolment_signoffs.html",
@@ -472,7 +476,7 @@ def signoffs(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def sign_off(request: AuthedHttpRequest, signoff_id: int) -> HttpResponse:
     signoff = get_object_or_404(
-        services.signoffs_for(request.user).select_related("enrolment__item"), pk=signoff_id
+        signoff_services.signoffs_for(request.user).select_related("enrolment__item"), pk=signoff_id
     )
     form = SignOffForm(request.POST)
     back = request.POST.get("back") == "enrolment"
@@ -482,7 +486,7 @@ def sign_off(request: AuthedHttpRequest, signoff_id: int) -> HttpResponse:
         return redirect(*target)
     passed = form.cleaned_data["decision"] == "pass"
     try:
-        services.sign_off(
+        signoff_services.sign_off(
             actor=request.user,
             signoff=signoff,
             passed=passed,
@@ -565,9 +569,9 @@ def hours(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _log_hours(request)
     year, month = _month(request)
-    first, last = services.month_bounds(year, month)
+    first, last = hours_services.month_bounds(year, month)
     entries = (
-        services.hours_visible_to(request.user)
+        hours_services.hours_visible_to(request.user)
         .filter(date__range=(first, last))
         .select_related("person", "enrolment__item")
         .order_by("person__full_name", "date", "id")
@@ -586,7 +590,7 @@ def hours(request: AuthedHttpRequest) -> HttpResponse:
             for h in entries.iterator(chunk_size=1000)
         )
         return export_response(fmt, f"learning-hours-{year}-{month:02d}", HOURS_HEADERS, rows)
-    allowance = services.monthly_allowance()
+    allowance = hours_services.monthly_allowance()
     people = None
     if _is_manager(request):
         month_total = (
@@ -598,7 +602,7 @@ def hours(request: AuthedHttpRequest) -> HttpResponse:
         )
         people = paginate(
             request,
-            services.people_with_hours_visible_to(request.user)
+            hours_services.people_with_hours_visible_to(request.user)
             .active()
             .select_related("team")
             .annotate(
@@ -636,7 +640,7 @@ def _log_hours(request: AuthedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         entry = run_service(
             form,
-            lambda: services.log_hours(
+            lambda: hours_services.log_hours(
                 actor=request.user,
                 person=person,
                 on=data["date"],
@@ -659,10 +663,10 @@ def _log_hours(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def hours_delete(request: AuthedHttpRequest, hours_id: int) -> HttpResponse:
     entry = get_object_or_404(
-        services.hours_visible_to(request.user).select_related("person"), pk=hours_id
+        hours_services.hours_visible_to(request.user).select_related("person"), pk=hours_id
     )
     try:
-        services.delete_hours(actor=request.user, entry=entry)
+        hours_services.delete_hours(actor=request.user, entry=entry)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
