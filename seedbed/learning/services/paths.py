@@ -31,6 +31,7 @@ from django.db.models import BigIntegerField, F, Q, QuerySet
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from seedbed.accounts.models import AccessLevel, OrgSettings
 from seedbed.accounts.services import audit
@@ -491,13 +492,19 @@ def describe_step(
 
 
 UNCOVERED_TEXT = {
-    an.Uncoverable.NO_ITEM: "No active item in the catalogue reaches this level.",
-    an.Uncoverable.PREFERENCES: "Only items in other languages or formats reach this level.",
-    an.Uncoverable.COMPLETED: "Every item that reaches this level is already completed: "
-    "ask the manager to confirm the level.",
-    an.Uncoverable.PREREQUISITES: "The items that reach this level need prerequisites no "
-    "available item or current level meets.",
-    an.Uncoverable.BUDGET: "Not within the budget together with the rest.",
+    an.Uncoverable.NO_ITEM: gettext_noop("No active item in the catalogue reaches this level."),
+    an.Uncoverable.PREFERENCES: gettext_noop(
+        "Only items in other languages or formats reach this level."
+    ),
+    an.Uncoverable.COMPLETED: gettext_noop(
+        "Every item that reaches this level is already completed: "
+        "ask the manager to confirm the level."
+    ),
+    an.Uncoverable.PREREQUISITES: gettext_noop(
+        "The items that reach this level need prerequisites no "
+        "available item or current level meets."
+    ),
+    an.Uncoverable.BUDGET: gettext_noop("Not within the budget together with the rest."),
 }
 
 
