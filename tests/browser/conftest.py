@@ -77,8 +77,14 @@ def _short_timeouts(page: Page) -> None:
 
 
 def nav(page: Page, name: str) -> Locator:
-    """A link of the main navigation bar."""
-    return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
+    """A link of the main navigation bar; a link inside a closed menu (``details[data-menu]``)
+    gets its menu opened first, as a person would."""
+    bar = page.get_by_role("navigation", name="Main")
+    anywhere = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    menu = bar.locator("details[data-menu]").filter(has=anywhere)
+    if menu.count() == 1 and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return bar.get_by_role("link", name=name, exact=True)
 
 
 @pytest.fixture

@@ -21,23 +21,23 @@ def test_employee_adds_a_skill_found_by_alias_and_rerates_a_row(
     expect(page.get_by_role("heading", name="My skills", exact=True)).to_be_visible()
     other = page.locator("section[aria-labelledby=other-h]")
     required = page.locator("section[aria-labelledby=role-h]")
-    expect(page.locator("main")).not_to_contain_text("Kubernetes")  # not one of hers yet
+    expect(page.locator("main")).not_to_contain_text("Terraform")  # not one of hers yet
 
-    # Search as you type: the alias "k8s" finds Kubernetes through htmx, without a reload.
+    # Search as you type: the alias "IaC" finds Terraform through htmx, without a reload.
     page.evaluate("window.__samePage = true")
-    with page.expect_response(re.compile(r"/skills/search/\?q=k8s")) as search:
-        page.get_by_label("Search skills by name or alias").press_sequentially("k8s", delay=30)
+    with page.expect_response(re.compile(r"/skills/search/\?q=IaC")) as search:
+        page.get_by_label("Search skills by name or alias").press_sequentially("IaC", delay=30)
     assert search.value.request.headers.get("hx-request") == "true"
-    result = page.locator("#picker-results li").filter(has_text="Kubernetes")
+    result = page.locator("#picker-results li").filter(has_text="Terraform")
     expect(result).to_have_count(1)
-    expect(result).to_contain_text("k8s")
+    expect(result).to_contain_text("IaC")
     assert page.evaluate("window.__samePage === true")
 
-    result.get_by_label("My level in Kubernetes").select_option("2")
+    result.get_by_label("My level in Terraform").select_option("2")
     result.get_by_role("button", name="Add").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved Kubernetes.")
+    expect(page.get_by_role("status")).to_contain_text("Saved Terraform.")
     added = other.locator("tbody tr").filter(
-        has=page.get_by_role("link", name="Kubernetes", exact=True)
+        has=page.get_by_role("link", name="Terraform", exact=True)
     )
     expect(added).to_have_count(1)
     expect(added).to_contain_text("you said 2, awaiting validation")
