@@ -108,7 +108,7 @@ def skill_sheet(person: Person) -> dict[str, Any]:
     held = {
         ps.skill_id: ps
         for ps in PersonSkill.objects.filter(person=person)
-        .select_related("skill__category")
+        .select_related("skill__category", "pending_assertion")
         .order_by("skill__name")
     }
     interests = dict(
