@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from io import StringIO
@@ -137,10 +138,17 @@ def test_demo_serves_pages_and_static_files_until_stopped(tmp_path: Path) -> Non
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    # Read the output as it comes, so the test can wait for the worker too (on a busy machine
+    # it starts seconds after the web server answers).
+    chunks: list[bytes] = []
+    reader = threading.Thread(
+        target=lambda: chunks.extend(iter(proc.stdout.readline, b"")), daemon=True
+    )
+    reader.start()
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            assert proc.poll() is None, b"".join(chunks).decode()
             try:
                 status, body = _get(f"{base}/accounts/login/")
                 break
@@ -151,10 +159,13 @@ def test_demo_serves_pages_and_static_files_until_stopped(tmp_path: Path) -> Non
         assert b"/static/seedbed/app." in body  # hashed name from the manifest
         status, css = _get(f"{base}/static/seedbed/app.css")
         assert status == 200 and b"--" in css
+        while b"Starting worker" not in b"".join(chunks) and time.monotonic() < deadline:
+            time.sleep(0.5)
     finally:
         proc.send_signal(signal.SIGTERM)
-        output, _ = proc.communicate(timeout=30)
-    text = output.decode()
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
+    text = b"".join(chunks).decode()
     assert proc.returncode == 0, text
     assert f"Open http://127.0.0.1:{port}/" in text
     assert data.DEMO_PASSWORD in text
