@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     STALE_LEVELS = "stale_levels", _("Levels to confirm")
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiring")
+    LEARNING = "learning", _("Learning")
+    LEARNING_DUE = "learning_due", _("Learning due")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
