@@ -179,6 +179,36 @@ def record_assertion(
 ) -> Assertion:
     """Append one assertion after checking permission and scale, and refresh the current level."""
     check_may_assert(actor, person, source)
+    return _append(
+        person=person,
+        skill=skill,
+        level=level,
+        source=source,
+        rater=actor,
+        note=note,
+        evidence_url=evidence_url,
+        review_by=review_by,
+        validates=validates,
+        summary=f"{person.full_name}: {skill.name} = {level} ({source})",
+    )
+
+
+def _append(
+    *,
+    person: Person,
+    skill: Skill,
+    level: int,
+    source: str,
+    rater: User | None,
+    note: str,
+    summary: str,
+    evidence_url: str = "",
+    review_by: date | None = None,
+    validates: Assertion | None = None,
+    at: datetime | None = None,
+) -> Assertion:
+    """The one place that appends a single assertion: archived skills, people who left and
+    levels outside the scale are refused; the current level is refreshed; it is audited."""
     if not skill.is_active:
         raise ServiceError(_("%(skill)s is archived.") % {"skill": skill.name}, field="skill")
     if not person.is_active:
@@ -193,19 +223,15 @@ def record_assertion(
         skill=skill,
         level=level,
         source=source,
-        rater=actor,
+        rater=rater,
         note=note.strip(),
         evidence_url=evidence_url.strip(),
         review_by=review_by,
         validates=validates,
+        created_at=at or timezone.now(),
     )
     refresh_current_levels([(person.pk, skill.pk)])
-    audit(
-        actor=actor,
-        action=f"assertion.{source}",
-        obj=assertion,
-        summary=f"{person.full_name}: {skill.name} = {level} ({source})",
-    )
+    audit(actor=rater, action=f"assertion.{source}", obj=assertion, summary=summary)
     return assertion
 
 
@@ -235,32 +261,16 @@ def record_system_assertion(
             _("Seedbed records only learning, assessment or certification evidence itself."),
             field="source",
         )
-    if not skill.is_active:
-        raise ServiceError(_("%(skill)s is archived.") % {"skill": skill.name}, field="skill")
-    if not person.is_active:
-        raise ServiceError(
-            _("%(name)s has left; their skills can no longer be rated.")
-            % {"name": person.full_name},
-            field="person",
-        )
-    check_level(skill, level)
-    assertion = Assertion.objects.create(
+    return _append(
         person=person,
         skill=skill,
         level=level,
         source=source,
         rater=rater,
-        note=note.strip(),
-        created_at=at or timezone.now(),
-    )
-    refresh_current_levels([(person.pk, skill.pk)])
-    audit(
-        actor=rater,
-        action=f"assertion.{source}",
-        obj=assertion,
+        note=note,
+        at=at,
         summary=f"{person.full_name}: {skill.name} = {level} ({source}, recorded by Seedbed)",
     )
-    return assertion
 
 
 @transaction.atomic
