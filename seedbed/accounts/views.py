@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from seedbed.accounts import services
 from seedbed.accounts.forms import LoginForm, OrgSettingsForm, PreferencesForm, TokenForm
-from seedbed.accounts.models import AccessLevel, ApiToken, AuditLog, OrgSettings
+from seedbed.accounts.models import ApiToken, AuditLog, OrgSettings
 from seedbed.lib.errors import ServiceError
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 
 
@@ -136,14 +135,9 @@ def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     return redirect("accounts:account")
 
 
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
-
-
 @login_required
 def org_settings(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     org = OrgSettings.load()
     form = OrgSettingsForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +151,7 @@ def org_settings(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     qs = AuditLog.objects.select_related("actor")
     q = request.GET.get("q", "").strip()[:100]
     action = request.GET.get("action", "").strip()[:64]

@@ -28,21 +28,11 @@ from seedbed.certifications.forms import (
 from seedbed.certifications.models import Certification, HeldCertification
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin, require_manager
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people.models import Person
 from seedbed.skills.models import Skill
-
-
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
-
-
-def _require_manager(request: AuthedHttpRequest) -> None:
-    if request.user.access_level not in (AccessLevel.MANAGER, AccessLevel.ADMIN):
-        raise PermissionDenied
 
 
 def _person(request: AuthedHttpRequest, person_id: int) -> Person:
@@ -266,7 +256,7 @@ def kinds(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def kind_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     kind = get_object_or_404(Certification, pk=pk) if pk is not None else None
     initial = CertificationForm.initial_for(kind) if kind is not None else None
     form = CertificationForm(request.POST or None, initial=initial)
@@ -296,7 +286,7 @@ def kind_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse
 @login_required
 @require_POST
 def kind_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     kind = get_object_or_404(Certification, pk=pk)
     try:
         services.delete_certification(actor=request.user, certification=kind)
@@ -309,7 +299,7 @@ def kind_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def regulated(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     created = services.create_kinds_for_regulated_skills(actor=request.user)
     if created:
         messages.success(
@@ -333,7 +323,7 @@ def regulated(request: AuthedHttpRequest) -> HttpResponse:
 def compliance(request: AuthedHttpRequest) -> HttpResponse:
     """Per person and required certification: compliant, expiring, expired or missing. HR
     sees everyone, managers their reporting line."""
-    _require_manager(request)
+    require_manager(request)
     form = ComplianceFilterForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_valid():

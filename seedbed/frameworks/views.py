@@ -32,17 +32,12 @@ from seedbed.frameworks.selectors import compare_roles, need_rows, visible_needs
 from seedbed.gaps.selectors import person_readiness
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people.models import Person
 from seedbed.skills.models import Skill
 from seedbed.skills.selectors import scale_levels_by_category
-
-
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
 
 
 def _is_admin(request: AuthedHttpRequest) -> bool:
@@ -123,7 +118,7 @@ def role_detail(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
 
 @login_required
 def role_edit(request: AuthedHttpRequest, role_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     role = get_object_or_404(Role, pk=role_id) if role_id else None
     # The form works on a copy: the service compares the stored role with the new data.
     form = RoleForm(request.POST or None, instance=Role.objects.get(pk=role.pk) if role else None)
@@ -149,7 +144,7 @@ def requirement_picker(request: AuthedHttpRequest, role_id: int) -> HttpResponse
     """Search-as-you-type for a skill to require (names and aliases); each result is a small
     form with the levels of that skill's scale. A page without JavaScript, a fragment for
     htmx."""
-    _require_admin(request)
+    require_admin(request)
     role = get_object_or_404(Role, pk=role_id)
     q = request.GET.get("q", "").strip()[:100]
     results = list(Skill.objects.active().search(q).select_related("category")[:15]) if q else []
@@ -172,7 +167,7 @@ def requirement_picker(request: AuthedHttpRequest, role_id: int) -> HttpResponse
 @login_required
 @require_POST
 def requirement_set(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     role = get_object_or_404(Role, pk=role_id)
     form = RequirementForm(request.POST)
     if not form.is_valid():
@@ -196,7 +191,7 @@ def requirement_set(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def requirement_remove(request: AuthedHttpRequest, role_id: int, skill_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     role = get_object_or_404(Role, pk=role_id)
     skill = get_object_or_404(Skill, pk=skill_id)
     services.remove_requirement(actor=request.user, role=role, skill=skill)
@@ -207,7 +202,7 @@ def requirement_remove(request: AuthedHttpRequest, role_id: int, skill_id: int) 
 @login_required
 @require_POST
 def next_roles_set(request: AuthedHttpRequest, role_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     role = get_object_or_404(Role, pk=role_id)
     form = NextRolesForm(request.POST, role=role)
     if not form.is_valid():
@@ -392,7 +387,7 @@ def need_list(request: AuthedHttpRequest) -> HttpResponse:
 def need_edit(request: AuthedHttpRequest, need_id: int | None = None) -> HttpResponse:
     """Create or change a need (admins). The skill is chosen first with a search (``?q=``),
     then the figures; ``?choose=1`` goes back to the search."""
-    _require_admin(request)
+    require_admin(request)
     need = get_object_or_404(visible_needs(request.user), pk=need_id) if need_id else None
     skill_id = request.POST.get("skill") or request.GET.get("skill")
     skill = (
@@ -439,7 +434,7 @@ def need_edit(request: AuthedHttpRequest, need_id: int | None = None) -> HttpRes
 @require_POST
 def need_action(request: AuthedHttpRequest, need_id: int, action: str) -> HttpResponse:
     """archive | reopen (admins)."""
-    _require_admin(request)
+    require_admin(request)
     need = get_object_or_404(visible_needs(request.user), pk=need_id)
     try:
         if action == "archive":
@@ -460,7 +455,7 @@ def need_action(request: AuthedHttpRequest, need_id: int, action: str) -> HttpRe
 
 @login_required
 def template_list(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     return render(
         request,
         "frameworks/template_list.html",
@@ -470,7 +465,7 @@ def template_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def template_preview(request: AuthedHttpRequest, name: str) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     try:
         plan = services.preview_template(name, actor=request.user)
     except ServiceError as exc:
@@ -481,7 +476,7 @@ def template_preview(request: AuthedHttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def template_apply(request: AuthedHttpRequest, name: str) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     try:
         plan = services.apply_template(actor=request.user, name=name)
     except ServiceError as exc:

@@ -16,3 +16,24 @@ if TYPE_CHECKING:
 class AuthedHttpRequest(HttpRequest):
     user: User  # type: ignore[assignment]
     htmx: HtmxDetails
+
+
+def require_admin(request: AuthedHttpRequest) -> None:
+    """Pages for admins (HR) only: anyone else gets 403."""
+    from django.core.exceptions import PermissionDenied
+
+    from seedbed.accounts.models import AccessLevel
+
+    if request.user.access_level != AccessLevel.ADMIN:
+        raise PermissionDenied
+
+
+def require_manager(request: AuthedHttpRequest) -> None:
+    """Pages for managers and admins: employees get 403 (what they may see inside is then
+    scoped by the querysets in ``seedbed.people.models``)."""
+    from django.core.exceptions import PermissionDenied
+
+    from seedbed.accounts.models import AccessLevel
+
+    if request.user.access_level not in (AccessLevel.MANAGER, AccessLevel.ADMIN):
+        raise PermissionDenied

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from seedbed.accounts.models import AccessLevel
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin, require_manager
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people import services
@@ -33,16 +33,6 @@ from seedbed.skills.selectors import scale_levels_by_category, skill_sheet
 from seedbed.skills.services import validate_rating
 
 MATRIX_PEOPLE_LIMIT = 300
-
-
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
-
-
-def _require_manager(request: AuthedHttpRequest) -> None:
-    if request.user.access_level not in (AccessLevel.MANAGER, AccessLevel.ADMIN):
-        raise PermissionDenied
 
 
 # --- directory ---------------------------------------------------------------------------
@@ -166,7 +156,7 @@ def skill_history(request: AuthedHttpRequest, person_id: int, skill_id: int) -> 
 
 @login_required
 def person_edit(request: AuthedHttpRequest, person_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     person = (
         get_object_or_404(Person.objects.editable_by(request.user), pk=person_id)
         if person_id
@@ -272,7 +262,7 @@ def team_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def team_edit(request: AuthedHttpRequest, team_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     team = get_object_or_404(Team, pk=team_id) if team_id else None
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +287,7 @@ def team_edit(request: AuthedHttpRequest, team_id: int | None = None) -> HttpRes
 
 @login_required
 def validation_queue(request: AuthedHttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     qs = (
         PersonSkill.objects.pending_for(request.user)
         .select_related("person__role", "person__team", "skill__category", "pending_assertion")
@@ -339,7 +329,7 @@ def _required_levels(items: list[PersonSkill]) -> dict[tuple[int | None, int], i
 @login_required
 @require_POST
 def validate(request: AuthedHttpRequest, ps_id: int) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     ps = get_object_or_404(
         PersonSkill.objects.pending_for(request.user).select_related("person", "skill"), pk=ps_id
     )
@@ -383,7 +373,7 @@ def validate(request: AuthedHttpRequest, ps_id: int) -> HttpResponse:
 
 @login_required
 def matrix(request: AuthedHttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     form = MatrixFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     team_id = params["team"].pk if params.get("team") else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -12,11 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from seedbed.accounts.models import AccessLevel
 from seedbed.frameworks.models import RoleRequirement
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people.models import Person
@@ -31,11 +29,6 @@ from seedbed.skills.models import (
     Source,
 )
 from seedbed.skills.selectors import scale_levels_by_category, skill_sheet
-
-
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
 
 
 def _own_person(request: AuthedHttpRequest) -> Person:
@@ -209,7 +202,7 @@ def skill_detail(request: AuthedHttpRequest, skill_id: int) -> HttpResponse:
 
 @login_required
 def skill_edit(request: AuthedHttpRequest, skill_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     skill = get_object_or_404(Skill, pk=skill_id) if skill_id else None
     form = SkillForm(request.POST or None, instance=skill)
     if request.method == "POST" and form.is_valid():
@@ -229,7 +222,7 @@ def skill_edit(request: AuthedHttpRequest, skill_id: int | None = None) -> HttpR
 
 @login_required
 def categories(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     qs = (
         SkillCategory.objects.select_related("parent", "scale")
         .annotate(skill_count=Count("skills"))
@@ -247,7 +240,7 @@ def categories(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def category_edit(request: AuthedHttpRequest, category_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     category = get_object_or_404(SkillCategory, pk=category_id) if category_id else None
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +264,7 @@ def category_edit(request: AuthedHttpRequest, category_id: int | None = None) ->
 
 @login_required
 def scales(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     services.ensure_default_scale()
     qs = ProficiencyScale.objects.prefetch_related("levels").annotate(
         category_count=Count("skillcategory", distinct=True)
@@ -281,7 +274,7 @@ def scales(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def scale_edit(request: AuthedHttpRequest, scale_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     scale = get_object_or_404(ProficiencyScale, pk=scale_id) if scale_id else None
     initial = ScaleForm.initial_for(scale) if scale else None
     form = ScaleForm(request.POST or None, initial=initial)

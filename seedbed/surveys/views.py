@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from seedbed.accounts.models import AccessLevel
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin, require_manager
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people.models import Person
@@ -26,16 +25,6 @@ from seedbed.skills.selectors import scale_levels_by_category, stale_cutoff
 from seedbed.surveys import selectors, services
 from seedbed.surveys.forms import CampaignFilterForm, LaunchForm
 from seedbed.surveys.models import Campaign, SurveyTask, TaskStatus
-
-
-def _require_manager(request: AuthedHttpRequest) -> None:
-    if request.user.access_level not in (AccessLevel.MANAGER, AccessLevel.ADMIN):
-        raise PermissionDenied
-
-
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
 
 
 def _small_int(raw: str) -> int | None:
@@ -55,7 +44,7 @@ def _campaign(request: AuthedHttpRequest, campaign_id: int) -> Campaign:
 
 @login_required
 def campaign_list(request: AuthedHttpRequest) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     form = CampaignFilterForm(request.GET or None)
     qs = selectors.campaigns_for(request.user)
     if form.is_valid():
@@ -76,7 +65,7 @@ def campaign_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def launch(request: AuthedHttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     # Links may preset the form, e.g. "survey this team" from a dashboard: ?scope=team&team=3
     preset = {k: request.GET[k] for k in ("name", "scope", "team", "role") if request.GET.get(k)}
     form = LaunchForm(request.POST or None, initial=preset)
@@ -112,7 +101,7 @@ def launch(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def campaign_detail(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
     """Progress: completion per team, the people behind (with their managers), exports."""
-    _require_manager(request)
+    require_manager(request)
     campaign = _campaign(request, campaign_id)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
@@ -164,7 +153,7 @@ def campaign_detail(request: AuthedHttpRequest, campaign_id: int) -> HttpRespons
 @login_required
 @require_POST
 def remind(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
-    _require_manager(request)
+    require_manager(request)
     campaign = _campaign(request, campaign_id)
     try:
         count = services.send_reminders(actor=request.user, campaign=campaign)
@@ -188,7 +177,7 @@ def remind(request: AuthedHttpRequest, campaign_id: int) -> HttpResponse:
 @require_POST
 def close(request: AuthedHttpRequest, campaign_id: int, action: str) -> HttpResponse:
     """close | cancel a campaign (admins)."""
-    _require_admin(request)
+    require_admin(request)
     campaign = _campaign(request, campaign_id)
     if action not in ("close", "cancel"):
         raise Http404

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +27,7 @@ from seedbed.learning.services import catalogue as services
 from seedbed.learning.services import enrolments as enrolment_services
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people.models import Person
@@ -49,11 +48,6 @@ EXPORT_HEADERS = [
     "prerequisites",
     "active",
 ]
-
-
-def _require_admin(request: AuthedHttpRequest) -> None:
-    if request.user.access_level != AccessLevel.ADMIN:
-        raise PermissionDenied
 
 
 def own_person(request: AuthedHttpRequest) -> Person | None:
@@ -186,7 +180,7 @@ def item_detail(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 def item_edit(request: AuthedHttpRequest, item_id: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     item = _item(item_id) if item_id else None
     current = (
         services.format_skill_levels(item.skills.select_related("skill").order_by("skill__name"))
@@ -217,7 +211,7 @@ def item_edit(request: AuthedHttpRequest, item_id: int | None = None) -> HttpRes
 @login_required
 @require_POST
 def item_archive(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     item = _item(item_id)
     active = request.POST.get("active") == "1"
     services.set_item_active(actor=request.user, item=item, active=active)
@@ -250,7 +244,7 @@ def _find_item(text: str) -> LearningItem:
 @login_required
 @require_POST
 def prerequisite_add(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     item = _item(item_id)
     try:
         if "requires" in request.POST:
@@ -284,7 +278,7 @@ def prerequisite_add(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
 def prerequisite_remove(
     request: AuthedHttpRequest, item_id: int, prerequisite_id: int
 ) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     item = _item(item_id)
     pre = get_object_or_404(Prerequisite, pk=prerequisite_id, item=item)
     services.remove_prerequisite(actor=request.user, prerequisite=pre)
@@ -296,7 +290,7 @@ def prerequisite_remove(
 def session_edit(
     request: AuthedHttpRequest, item_id: int | None = None, session_id: int | None = None
 ) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     session = (
         get_object_or_404(Session.objects.select_related("item"), pk=session_id)
         if session_id
@@ -333,7 +327,7 @@ def session_edit(
 @login_required
 @require_POST
 def session_delete(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request)
     session = get_object_or_404(Session.objects.select_related("item"), pk=session_id)
     item_id = session.item_id
     try:
