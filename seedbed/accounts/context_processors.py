@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from seedbed.accounts.models import AccessLevel
 from seedbed.certifications.nav import nav_items as certification_nav
 from seedbed.development.nav import nav_items as development_nav
+from seedbed.knowledge.nav import nav_items as knowledge_nav
+from seedbed.mentoring.nav import nav_items as mentoring_nav
 from seedbed.notifications.nav import nav_items as inbox_nav
 from seedbed.surveys.nav import nav_items as survey_nav
 
@@ -33,6 +35,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not manager:
         growth += certification_nav(user)
     groups: list[tuple[Any, list[tuple[str, Any]]]] = [(_("My growth"), growth)]
+    if mentoring := mentoring_nav(user):
+        groups.append((_("Mentoring"), mentoring))
+    if knowledge := knowledge_nav(user):
+        groups.append((_("Knowledge"), knowledge))
     if manager:
         groups.append(
             (

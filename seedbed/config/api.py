@@ -139,9 +139,12 @@ def _register_routers() -> None:
     from seedbed.development.api import router as development_router
     from seedbed.frameworks.api import router as frameworks_router
     from seedbed.gaps.api import router as gaps_router
+    from seedbed.knowledge.api import router as knowledge_router
     from seedbed.learning.api import router as learning_router
+    from seedbed.mentoring.api import router as mentoring_router
     from seedbed.notifications.api import router as notifications_router
     from seedbed.people.api import router as people_router
+    from seedbed.search.api import router as search_router
     from seedbed.skills.api import router as skills_router
     from seedbed.surveys.api import router as surveys_router
 
@@ -155,6 +158,9 @@ def _register_routers() -> None:
     api.add_router("/", notifications_router)
     api.add_router("/", certifications_router)
     api.add_router("/", development_router)
+    api.add_router("/", mentoring_router)
+    api.add_router("/", knowledge_router)
+    api.add_router("/", search_router)
 
 
 _register_routers()

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "seedbed.development",
     "seedbed.notifications",
     "seedbed.surveys",
+    "seedbed.mentoring",
+    "seedbed.knowledge",
+    "seedbed.search",
 ]
 
 MIDDLEWARE = [

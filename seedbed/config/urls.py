@@ -17,6 +17,9 @@ urlpatterns = [
     path("inbox/", include("seedbed.notifications.urls")),
     path("certifications/", include("seedbed.certifications.urls")),
     path("development/", include("seedbed.development.urls")),
+    path("mentoring/", include("seedbed.mentoring.urls")),
+    path("knowledge/", include("seedbed.knowledge.urls")),
+    path("search/", include("seedbed.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -167,6 +167,9 @@ class Person(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    # Set while still active when the person has announced they are leaving: starts the
+    # knowledge capture (a handover interview) and shows on knowledge at risk.
+    leaving_on = models.DateField(_("leaving on"), null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now)
 

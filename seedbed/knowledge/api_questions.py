@@ -1,0 +1,5 @@
+"""Knowledge API: the questions area."""
+
+from ninja import Router
+
+router = Router(tags=["questions"])

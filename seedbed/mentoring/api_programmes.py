@@ -1,0 +1,5 @@
+"""Mentoring API: the programmes area."""
+
+from ninja import Router
+
+router = Router(tags=["mentoring programmes"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MentoringConfig(AppConfig):
+    name = "seedbed.mentoring"
+    label = "mentoring"
+    verbose_name = "Mentoring"
