@@ -1,0 +1,1 @@
+"""Knowledge operations, one module per area: articles, questions, handovers."""

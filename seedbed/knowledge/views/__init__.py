@@ -1,0 +1,1 @@
+"""Knowledge pages, one module per area: articles, questions, experts, handovers."""

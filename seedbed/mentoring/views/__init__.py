@@ -1,0 +1,1 @@
+"""Mentoring pages, one module per area (programmes, pairs)."""
