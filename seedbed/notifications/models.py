@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     CERTIFICATE_EXPIRY = "certificate_expiry", _("Certificate expiring")
     LEARNING = "learning", _("Learning")
     LEARNING_DUE = "learning_due", _("Learning due")
+    MENTORING = "mentoring", _("Mentoring")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
