@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     LEARNING = "learning", _("Learning")
     LEARNING_DUE = "learning_due", _("Learning due")
     MENTORING = "mentoring", _("Mentoring")
+    QUESTION = "question", _("Questions and answers")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
