@@ -341,6 +341,9 @@ class HandoverInterview(models.Model):
     )
     created_at = models.DateTimeField(default=dj_timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Why the prompts still open at completion were skipped (prompts not done in a done
+    # interview are the skipped ones).
+    skip_reason = models.CharField(_("why the rest was skipped"), max_length=1000, blank=True)
 
     objects = HandoverQuerySet.as_manager()
 
