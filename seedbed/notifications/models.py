@@ -26,6 +26,7 @@ class Kind(models.TextChoices):
     LEARNING_DUE = "learning_due", _("Learning due")
     MENTORING = "mentoring", _("Mentoring")
     QUESTION = "question", _("Questions and answers")
+    HANDOVER = "handover", _("Handover")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
