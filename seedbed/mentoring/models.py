@@ -126,6 +126,9 @@ class Programme(models.Model):
     created_at = models.DateTimeField(default=dj_timezone.now)
     matched_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The last matching run's outcome beside its pairs: {"objective", "total_score", "seconds",
+    # "unmatched": [{"person_id", "side", "reason"}]} (the admin reviews it later).
+    last_run = models.JSONField(default=dict, blank=True)
 
     objects = ProgrammeQuerySet.as_manager()
 
