@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     MENTORING = "mentoring", _("Mentoring")
     QUESTION = "question", _("Questions and answers")
     HANDOVER = "handover", _("Handover")
+    ARTICLE_REVIEW = "article_review", _("Articles to review")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
