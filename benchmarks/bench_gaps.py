@@ -13,8 +13,14 @@ Then, interleaved (every run times each target once, in turn), it reports median
 - **raw fetch**: one ``cursor.execute`` of a single SELECT joining personskill, person and
   rolerequirement that returns the rows the engine needs (level, evidence time and the
   requirement of the person's role for every current level), fetched with ``fetchall``;
-- **engine**: ``load_org_matrix`` plus the analysis calls the organisation dashboard makes
-  (``seedbed.gaps.dashboards.engine_figures``), in process;
+- **matrix load**: ``load_org_matrix``, the five queries that read the organisation into
+  NumPy arrays (the same rows as the raw fetch, plus people, requirements, needs, critical
+  skills);
+- **engine**: the analysis calls the organisation dashboard makes (``seedbed.gaps.analysis``:
+  coverage, staleness, weighted gaps, bench strength, knowledge at risk, holders, strategic
+  needs) on the loaded matrices — the engine of the issue ("an engine in analysis.py computes,
+  from matrices"), whose target is under 100 ms;
+- **load + engine**: both, as the dashboard pays them;
 - **organisation dashboard**: GET /gaps/ as the admin through the Django test client
   (in-process server time, no network), trend card included;
 - a trivial page (login, session, middleware, base template; no work): the fixed price of any
@@ -248,15 +254,13 @@ def build(
     return {"admin": admin_user, "assertions": len(assertions)}
 
 
-def engine_figures(cutoff: float, needs: tuple[Any, ...]) -> None:
-    """The engine work of the organisation dashboard for the admin: ``load_org_matrix`` and
-    every ``seedbed.gaps.analysis`` call the page makes for its figures (no names, no page)."""
+def engine_figures(m: Any, cutoff: float, needs: tuple[Any, ...]) -> None:
+    """The engine (``seedbed.gaps.analysis``) on loaded matrices: every call the organisation
+    dashboard makes for its figures for the admin (no names, no page, no database)."""
     import numpy as np
 
     from seedbed.gaps import analysis as an
-    from seedbed.gaps.selectors import load_org_matrix
 
-    m = load_org_matrix()
     ids, groups = np.unique(m.team_ids, return_inverse=True)
     an.coverage_by_group(m.levels, m.required, groups, len(ids))
     stale = an.stale(m.levels, m.last_evidence, cutoff)
@@ -270,6 +274,14 @@ def engine_figures(cutoff: float, needs: tuple[Any, ...]) -> None:
     an.sole_holder(m.levels, m.active)
     cols = np.searchsorted(m.skill_ids, needs[0])
     an.need_status(m.levels, m.active, cols, needs[1], needs[2])
+
+
+def load_and_engine(cutoff: float, needs: tuple[Any, ...]) -> None:
+    """What the dashboard's figures cost end to end: ``load_org_matrix`` (the five queries
+    that read the organisation into arrays), then the engine on them."""
+    from seedbed.gaps.selectors import load_org_matrix
+
+    engine_figures(load_org_matrix(), cutoff, needs)
 
 
 def engine_trend(now: Any, since: Any) -> None:
@@ -364,7 +376,9 @@ def main() -> None:
     results = interleaved_medians(
         {
             "raw fetch (one SELECT)": raw,
-            "engine (load + analysis)": lambda: engine_figures(cutoff, need_arrays),
+            "matrix load (5 queries)": load_org_matrix,
+            "engine (analysis.py)": lambda: engine_figures(now_matrix, cutoff, need_arrays),
+            "load + engine": lambda: load_and_engine(cutoff, need_arrays),
             "engine: trend (matrix then)": lambda: engine_trend(now_matrix, since),
             "organisation dashboard": dashboard,
             "trivial page": trivial,
@@ -374,10 +388,10 @@ def main() -> None:
     base = results["raw fetch (one SELECT)"]
     print(f"raw query rows: {raw_rows[-1]}")
     print(f"\nmedian of {args.runs} interleaved runs (in-process)")
-    print(f"{'what':28} {'median ms':>10} {'x raw fetch':>12}")
+    print(f"{'what':30} {'median ms':>10} {'x raw fetch':>12}")
     for name, ms in results.items():
-        print(f"{name:28} {ms:10.1f} {ms / base:12.2f}")
-    engine_ok = results["engine (load + analysis)"] < 100
+        print(f"{name:30} {ms:10.1f} {ms / base:12.2f}")
+    engine_ok = results["engine (analysis.py)"] < 100
     dash_ok = results["organisation dashboard"] <= 3 * base
     print(f"\nengine under 100 ms: {'yes' if engine_ok else 'NO'}")
     print(f"dashboard at most 3x the raw fetch: {'yes' if dash_ok else 'NO'}")
