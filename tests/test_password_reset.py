@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from seedbed.accounts.models import User
+from seedbed.accounts.services import login_blocked
 from seedbed.people.services import link_user
 from tests.builders import make_person
 
@@ -53,3 +54,24 @@ def test_inactive_user_gets_no_mail(settings):
     User.objects.filter(pk=person.user_id).update(is_active=False)
     Client().post(reverse("accounts:password_reset"), {"email": person.email})
     assert mail.outbox == []
+
+
+def test_reset_requests_are_rate_limited_per_address_without_telling(settings):
+    """Over the limit the form answers as always (no account enumeration) but sends nothing,
+    so it cannot flood a mailbox; sign-in throttling is not affected."""
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.PASSWORD_RESET_MAX_PER_WINDOW = 2
+    person = make_person("Rhea Reset")
+    link_user(person=person, access_level="employee")
+    client = Client()
+    for _ in range(4):
+        response = client.post(reverse("accounts:password_reset"), {"email": person.email})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 2
+    # Another client address still gets its email for another account.
+    other = make_person("Omar Other")
+    link_user(person=other, access_level="employee")
+    Client(REMOTE_ADDR="10.9.8.7").post(reverse("accounts:password_reset"), {"email": other.email})
+    assert len(mail.outbox) == 3
+    assert not login_blocked(email=person.email, address="127.0.0.1")

@@ -182,9 +182,11 @@ class OrgSettings(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, kept for the throttle window (by email and by client address)."""
+    """One failed login (kind "login") or one password-reset request (kind "reset"), kept for
+    the throttle window (by email and by client address)."""
 
     at = models.DateTimeField(default=dj_timezone.now, db_index=True)
+    kind = models.CharField(max_length=8, default="login", db_index=True)
     email = models.CharField(max_length=254, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
 

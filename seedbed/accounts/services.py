@@ -127,7 +127,7 @@ def update_org_settings(*, actor: User, data: dict[str, Any]) -> OrgSettings:
 def login_blocked(*, email: str, address: str) -> bool:
     """True when this email or this client address failed too often within the window."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
+    recent = LoginFailure.objects.filter(at__gte=since, kind="login")
     by_email = recent.filter(email=email.strip().lower()[:254]).count()
     by_address = recent.filter(address=address[:64]).count()
     # An address gets more room than one account (an office behind one NAT address).
@@ -142,4 +142,19 @@ def record_login_failure(*, email: str, address: str) -> None:
 
 
 def clear_login_failures(*, email: str) -> None:
-    LoginFailure.objects.filter(Q(email=email.strip().lower()[:254])).delete()
+    LoginFailure.objects.filter(Q(email=email.strip().lower()[:254]), kind="login").delete()
+
+
+def reset_allowed(*, email: str, address: str) -> bool:
+    """Count a password-reset request and say whether to send its email: at most
+    ``PASSWORD_RESET_MAX_PER_WINDOW`` per email address and four times that per client
+    address within the login throttle window, so the form cannot be used to flood a
+    mailbox or probe many accounts. Refused requests are counted too."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    email = email.strip().lower()[:254]
+    recent = LoginFailure.objects.filter(at__gte=since, kind="reset")
+    by_email = recent.filter(email=email).count()
+    by_address = recent.filter(address=address[:64]).count()
+    LoginFailure.objects.create(email=email, address=address[:64], kind="reset")
+    limit = settings.PASSWORD_RESET_MAX_PER_WINDOW
+    return by_email < limit and by_address < limit * 4

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -60,6 +62,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     next_url = ""
                 return redirect(next_url or "home")
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, rate limited per email and client address. Over the limit the
+    visitor sees the same "sent" page as always (so the form does not tell which addresses
+    have accounts) but no email goes out."""
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        if services.reset_allowed(email=email, address=_client_address(self.request)):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST

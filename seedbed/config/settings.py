@@ -142,6 +142,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login throttle: at most this many failures per email or per client address in the window.
 LOGIN_MAX_FAILURES = env_int("SEEDBED_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("SEEDBED_LOGIN_WINDOW_SECONDS", 900, minimum=1)
+PASSWORD_RESET_MAX_PER_WINDOW = env_int("SEEDBED_PASSWORD_RESET_MAX", 3, minimum=1)
 
 # --- i18n -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
