@@ -1,0 +1,201 @@
+"""Expert-finder scoring: pure functions of NumPy arrays, no ORM (``experts.py`` loads them).
+
+**Evidence items.** Every piece of evidence about one person is a row: which person (an index
+into the candidate list), which *kind*, whether it is on a skill the query asked for (*direct*)
+or on a *related* skill (same category, or sharing a name or alias), a *value*, and its age in
+days.
+
+=================  ==========================================  ====================
+kind               one item is                                 value
+=================  ==========================================  ====================
+validated          a current level set by a manager,           level / top level
+                   an assessment or a certification
+self_rated         a current level the person gave themselves  level / top level
+                   (or from a peer or a completed course)
+certification      a certificate on the skill, not expired     1
+articles           a published article they own or wrote       1
+accepted_answers   an answer of theirs the asker accepted      1
+votes              net up-votes on their answers (if > 0)      the net votes
+mentoring          a mentee they mentor or mentored on it      1
+=================  ==========================================  ====================
+
+**Recency.** Each item counts ``0.5 ** (age / half_life)``: evidence loses half its weight every
+``half_life_days`` (a level by the date it was set, an article by its last change, an answer by
+when it was written, mentoring by its last activity).
+
+**Strength per kind**, between 0 and 1:
+
+- levels: the highest decayed value (one person has one current level per skill; with several
+  skills, the best one counts), raised to ``LEVEL_EXPONENT`` so that an expert's level weighs
+  clearly more than a beginner's;
+- everything else: ``1 − exp(−Σ decayed values / SATURATION[kind])`` — diminishing returns, so
+  that the tenth article adds less than the first and no single kind can outweigh the others
+  without bound.
+
+**Score** ``= Σ_kind weight[kind] · strength_direct[kind]
++ weight["related"] · Σ_kind weight[kind] · strength_related[kind]``.
+A kind can thus add at most its weight; the admin's weights are the whole story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+KINDS: tuple[str, ...] = (
+    "validated",
+    "self_rated",
+    "certification",
+    "articles",
+    "accepted_answers",
+    "votes",
+    "mentoring",
+)
+KIND_INDEX: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
+LEVEL_KINDS = frozenset({"validated", "self_rated"})
+
+# How many (decayed) items make a kind's strength reach 1 − 1/e ≈ 63 %.
+SATURATION: dict[str, float] = {
+    "certification": 1.0,
+    "articles": 3.0,
+    "accepted_answers": 3.0,
+    "votes": 10.0,
+    "mentoring": 2.0,
+}
+LEVEL_EXPONENT = 2.0
+
+# The weights an admin may set, with their bounds (validated by the settings service).
+WEIGHT_KEYS: tuple[str, ...] = (*KINDS, "related")
+MAX_WEIGHT = 10.0
+MIN_HALF_LIFE_DAYS = 7.0
+MAX_HALF_LIFE_DAYS = 3650.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Evidence rows as parallel arrays (length N)."""
+
+    person: IntArray  # index into the candidate list
+    kind: IntArray  # index into KINDS
+    related: BoolArray  # on a related skill, not on one asked for
+    value: FloatArray
+    age_days: FloatArray
+
+    @classmethod
+    def empty(cls) -> Evidence:
+        return cls(
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.bool_),
+            np.zeros(0, dtype=np.float64),
+            np.zeros(0, dtype=np.float64),
+        )
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, int, bool, float, float]]) -> Evidence:
+        """Rows of (person index, kind index, related, value, age in days)."""
+        if not rows:
+            return cls.empty()
+        person, kind, related, value, age = zip(*rows, strict=True)
+        return cls(
+            np.asarray(person, dtype=np.int64),
+            np.asarray(kind, dtype=np.int64),
+            np.asarray(related, dtype=np.bool_),
+            np.asarray(value, dtype=np.float64),
+            np.asarray(age, dtype=np.float64),
+        )
+
+    def __len__(self) -> int:
+        return int(self.person.shape[0])
+
+
+@dataclass(frozen=True)
+class Scores:
+    """``total`` (P,) and the strengths behind it: ``direct`` and ``related`` (P, K)."""
+
+    total: FloatArray
+    direct: FloatArray
+    related: FloatArray
+
+
+def decay(age_days: FloatArray, half_life_days: float) -> FloatArray:
+    """``0.5 ** (age / half_life)``; evidence dated in the future counts as new."""
+    age = np.maximum(np.asarray(age_days, dtype=np.float64), 0.0)
+    return np.power(0.5, age / float(half_life_days))
+
+
+def strengths(ev: Evidence, n_people: int, *, related: bool, half_life_days: float) -> FloatArray:
+    """(P, K) strengths of the direct (``related=False``) or related evidence, each in [0, 1]."""
+    out = np.zeros((n_people, len(KINDS)), dtype=np.float64)
+    if len(ev) == 0 or n_people == 0:
+        return out
+    mask = ev.related == related
+    if not mask.any():
+        return out
+    person, kind = ev.person[mask], ev.kind[mask]
+    worth = ev.value[mask] * decay(ev.age_days[mask], half_life_days)
+    for name in KINDS:
+        k = KIND_INDEX[name]
+        sel = kind == k
+        if not sel.any():
+            continue
+        if name in LEVEL_KINDS:
+            best = np.zeros(n_people, dtype=np.float64)
+            np.maximum.at(best, person[sel], np.clip(worth[sel], 0.0, 1.0))
+            out[:, k] = best**LEVEL_EXPONENT
+        else:
+            total = np.bincount(person[sel], weights=worth[sel], minlength=n_people)
+            out[:, k] = 1.0 - np.exp(-np.maximum(total, 0.0) / SATURATION[name])
+    return out
+
+
+def weight_vector(weights: dict[str, float]) -> FloatArray:
+    return np.asarray([float(weights[name]) for name in KINDS], dtype=np.float64)
+
+
+def score(ev: Evidence, n_people: int, weights: dict[str, float]) -> Scores:
+    """Scores of ``n_people`` candidates from their evidence (see the module docstring)."""
+    half_life = float(weights["half_life_days"])
+    direct = strengths(ev, n_people, related=False, half_life_days=half_life)
+    rel = strengths(ev, n_people, related=True, half_life_days=half_life)
+    w = weight_vector(weights)
+    total = direct @ w + float(weights["related"]) * (rel @ w)
+    return Scores(total=total, direct=direct, related=rel)
+
+
+def order(total: FloatArray, tiebreak: IntArray) -> IntArray:
+    """Indices by score, highest first; ties by ``tiebreak`` ascending (e.g. name rank)."""
+    return np.lexsort((tiebreak, -total)).astype(np.int64)
+
+
+def check_weights(weights: dict[str, object]) -> dict[str, str]:
+    """Problems with a set of weights, as {key: message} (empty when they are usable)."""
+    problems: dict[str, str] = {}
+    for key in (*WEIGHT_KEYS, "half_life_days"):
+        raw = weights.get(key)
+        if raw is None:
+            problems[key] = "missing"
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            problems[key] = "not a number"
+            continue
+        value = float(raw)
+        if not np.isfinite(value):
+            problems[key] = "not a finite number"
+        elif key == "half_life_days":
+            if not MIN_HALF_LIFE_DAYS <= value <= MAX_HALF_LIFE_DAYS:
+                problems[key] = "out of range"
+        elif not 0.0 <= value <= MAX_WEIGHT:
+            problems[key] = "out of range"
+    unknown = set(weights) - {*WEIGHT_KEYS, "half_life_days"}
+    for key in sorted(unknown):
+        problems[key] = "unknown"
+    if not problems and not any(float(weights[k]) > 0 for k in KINDS):  # type: ignore[arg-type]
+        problems["validated"] = "all zero"
+    return problems

@@ -1,0 +1,458 @@
+"""Expert finder: ranking behaviour, explanations, visibility, filters and query counts
+(``seedbed.knowledge.experts.find_experts`` called directly)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from seedbed.accounts.models import AccessLevel, OrgSettings
+from seedbed.certifications.models import Certification, HeldCertification
+from seedbed.knowledge.experts import explain, find_experts, match_skills
+from seedbed.knowledge.models import (
+    Answer,
+    Article,
+    ArticleState,
+    FinderSettings,
+    Question,
+    Visibility,
+)
+from seedbed.mentoring.models import (
+    Pair,
+    PairState,
+    Participant,
+    ParticipantRole,
+    Programme,
+    ProgrammeState,
+)
+from seedbed.people.models import Person
+from seedbed.skills.models import Skill
+from seedbed.skills.services import NewAssertion, record_assertions_bulk
+from tests.builders import make_category, make_person, make_skill, make_team
+from tests.conftest import Org
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+def rate(person: Person, skill: Skill, level: int, source: str, days_ago: float = 10) -> None:
+    record_assertions_bulk(
+        actor=None,
+        rows=[NewAssertion(person.pk, skill.pk, level, source, at=NOW - timedelta(days=days_ago))],
+        summary="test",
+    )
+
+
+def article(
+    owner: Person,
+    *skills: Skill,
+    days_ago: float = 10,
+    title: str = "A how-to",
+    state: str = ArticleState.PUBLISHED,
+    visibility: str = Visibility.ORGANISATION,
+) -> Article:
+    when = NOW - timedelta(days=days_ago)
+    art = Article.objects.create(
+        title=title,
+        body="text",
+        owner=owner,
+        state=state,
+        visibility=visibility,
+        created_at=when,
+        updated_at=when,
+    )
+    art.skills.set(skills)
+    return art
+
+
+def answer(
+    author: Person,
+    *skills: Skill,
+    accepted: bool = True,
+    score: int = 0,
+    days_ago: float = 10,
+    title: str = "How do I?",
+) -> Answer:
+    when = NOW - timedelta(days=days_ago)
+    question = Question.objects.create(title=title, created_at=when)
+    question.skills.set(skills)
+    ans = Answer.objects.create(
+        question=question, author=author, body="like this", score=score, created_at=when
+    )
+    if accepted:
+        question.accepted_answer = ans
+        question.save(update_fields=["accepted_answer"])
+    return ans
+
+
+def mentor(mentor_p: Person, mentee: Person, skill: Skill, state: str = PairState.ACTIVE) -> Pair:
+    pair = Pair.objects.create(
+        mentor=mentor_p, mentee=mentee, state=state, last_activity_at=NOW - timedelta(days=5)
+    )
+    pair.focus_skills.add(skill)
+    return pair
+
+
+def ranked(viewer_person: Person | None, **kw: object) -> list[str]:
+    viewer = viewer_person.user if viewer_person is not None else None
+    page = find_experts(viewer=viewer, now=NOW, **kw)  # type: ignore[arg-type]
+    return [r.person.full_name for r in page.results]
+
+
+@pytest.fixture
+def k8s(org: Org) -> Skill:
+    return Skill.objects.get(name="Kubernetes")
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def test_validated_level_beats_the_same_self_rated_level(org: Org, k8s: Skill) -> None:
+    a, b = make_person("Ann Selfrated"), make_person("Bob Validated")
+    rate(a, k8s, 4, "self")
+    rate(b, k8s, 4, "manager")
+    assert ranked(None, skill_ids=[k8s.pk])[:2] == ["Bob Validated", "Ann Selfrated"]
+
+
+def test_recent_evidence_beats_old_evidence(org: Org, k8s: Skill) -> None:
+    a, b = make_person("Ann Old"), make_person("Bob Recent")
+    rate(a, k8s, 4, "manager", days_ago=4 * 365)
+    rate(b, k8s, 4, "manager", days_ago=30)
+    assert ranked(None, skill_ids=[k8s.pk]) == ["Bob Recent", "Ann Old"]
+
+
+def test_half_life_setting_changes_how_fast_evidence_fades(org: Org, k8s: Skill) -> None:
+    # An old level 5 against a recent level 3: with a long half-life the 5 wins, with a short
+    # one the recent evidence does.
+    a, b = make_person("Ann Old Five"), make_person("Bob New Three")
+    rate(a, k8s, 5, "manager", days_ago=2 * 365)
+    rate(b, k8s, 3, "manager", days_ago=10)
+    settings = FinderSettings.load()
+    settings.weights = {**settings.weights, "half_life_days": 3650.0}
+    settings.save()
+    assert ranked(None, skill_ids=[k8s.pk])[0] == "Ann Old Five"
+    settings.weights = {**settings.weights, "half_life_days": 90.0}
+    settings.save()
+    assert ranked(None, skill_ids=[k8s.pk])[0] == "Bob New Three"
+
+
+def test_articles_answers_votes_and_mentoring_each_count(org: Org, k8s: Skill) -> None:
+    nobody = make_person("Zed Nothing")
+    writer, answerer, voted, mentor_p = (
+        make_person("Wanda Writer"),
+        make_person("Andy Answerer"),
+        make_person("Vera Voted"),
+        make_person("Mona Mentor"),
+    )
+    article(writer, k8s)
+    answer(answerer, k8s, accepted=True)
+    answer(voted, k8s, accepted=False, score=3)
+    mentor(mentor_p, nobody, k8s)
+    names = ranked(None, skill_ids=[k8s.pk])
+    assert set(names) == {"Wanda Writer", "Andy Answerer", "Vera Voted", "Mona Mentor"}
+    # More of the same evidence ranks higher.
+    article(answerer, k8s)
+    assert ranked(None, skill_ids=[k8s.pk])[0] == "Andy Answerer"
+
+
+def test_unaccepted_answer_without_votes_is_no_evidence(org: Org, k8s: Skill) -> None:
+    answer(make_person("Quiet Answer"), k8s, accepted=False, score=0)
+    assert ranked(None, skill_ids=[k8s.pk]) == []
+
+
+def test_drafts_and_expired_certificates_do_not_count(org: Org, k8s: Skill) -> None:
+    p = make_person("Dora Draft")
+    article(p, k8s, state=ArticleState.DRAFT)
+    cert = Certification.objects.create(name="CKA", skill=k8s)
+    HeldCertification.objects.create(
+        person=p, certification=cert, issued_on=date(2020, 1, 1), expires_on=date(2021, 1, 1)
+    )
+    assert ranked(None, skill_ids=[k8s.pk]) == []
+    HeldCertification.objects.create(person=p, certification=cert, issued_on=NOW.date())
+    page = find_experts(viewer=None, skill_ids=[k8s.pk], now=NOW)
+    assert page.results[0].evidence["certification"] == 1
+
+
+def test_related_skill_counts_at_the_related_weight(org: Org, k8s: Skill) -> None:
+    docker = make_skill("Docker", category=k8s.category, aliases=["containers"])
+    direct, related = make_person("Dina Direct"), make_person("Rolf Related")
+    rate(direct, k8s, 3, "manager")
+    rate(related, docker, 3, "manager")
+    page = find_experts(viewer=None, skill_ids=[k8s.pk], now=NOW)
+    assert [r.person.full_name for r in page.results] == ["Dina Direct", "Rolf Related"]
+    assert [s.name for s in page.related_skills] == ["Docker"]
+    weights = FinderSettings.load().weights
+    assert page.results[1].score == pytest.approx(
+        weights["related"] * page.results[0].score, rel=1e-3
+    )
+    settings = FinderSettings.load()
+    settings.weights = {**weights, "related": 0.0}
+    settings.save()
+    assert ranked(None, skill_ids=[k8s.pk]) == ["Dina Direct"]
+
+
+def test_alias_shared_between_categories_makes_skills_related(org: Org, k8s: Skill) -> None:
+    other = make_skill("Container orchestration", category=make_category(), aliases=["k8s"])
+    p = make_person("Oscar Orchestrator")
+    rate(p, other, 4, "manager")
+    assert ranked(None, skill_ids=[k8s.pk]) == ["Oscar Orchestrator"]
+
+
+# --- free text -----------------------------------------------------------------------------
+
+
+def test_free_text_finds_skills_by_alias_prefix_and_typo(org: Org, k8s: Skill) -> None:
+    catalogue = [(s.pk, s.name, s.aliases) for s in Skill.objects.all()]
+    assert match_skills("K8S", catalogue) == [k8s.pk]
+    assert match_skills("kube", catalogue) == [k8s.pk]
+    assert match_skills("kubernets", catalogue) == [k8s.pk]
+    assert match_skills("zzzz", catalogue) == []
+
+
+def test_free_text_query_uses_article_and_question_text(org: Org) -> None:
+    a, b = make_person("Tina Text"), make_person("Quentin Question")
+    article(a, title="Rotating TLS certificates with certbot")
+    answer(b, title="Why does certbot fail on renewal?")
+    page = find_experts(viewer=None, query="certbot", now=NOW)
+    assert {r.person.full_name for r in page.results} == {"Tina Text", "Quentin Question"}
+    assert page.skills == []
+
+
+def test_query_resolves_to_skills(org: Org, k8s: Skill) -> None:
+    p = make_person("Kay Kube")
+    rate(p, k8s, 4, "manager")
+    page = find_experts(viewer=None, query="k8s", now=NOW)
+    assert [s.name for s in page.skills] == ["Kubernetes"]
+    assert [r.person.full_name for r in page.results] == ["Kay Kube"]
+
+
+# --- explanations --------------------------------------------------------------------------
+
+
+def test_explanation_names_every_kind_of_evidence(org: Org, k8s: Skill) -> None:
+    p = make_person("Ella Explained")
+    rate(p, k8s, 4, "manager", days_ago=20)
+    for _ in range(3):
+        article(p, k8s, days_ago=14)
+    for _ in range(2):
+        answer(p, k8s, accepted=True, score=2, days_ago=15)
+    mentor(p, make_person("Mentee"), k8s)
+    result = find_experts(viewer=None, skill_ids=[k8s.pk], now=NOW).results[0]
+    # Django puts a no-break space between number and unit in "5 days".
+    assert result.explanation.replace("\xa0", " ") == (
+        "validated level 4 in Kubernetes, 3 articles, 2 accepted answers, 4 up-votes, "
+        "mentored 1 person, last active 5 days ago"
+    )
+    assert result.evidence["articles"] == 3
+    assert set(result.evidence["contributions"]) == {
+        "validated",
+        "articles",
+        "accepted_answers",
+        "votes",
+        "mentoring",
+    }
+
+
+def test_explanation_of_self_rating_and_related_evidence(org: Org, k8s: Skill) -> None:
+    docker = make_skill("Docker", category=k8s.category)
+    p = make_person("Sam Self")
+    rate(p, k8s, 5, "self", days_ago=60)
+    article(p, docker, days_ago=60)
+    text = find_experts(viewer=None, skill_ids=[k8s.pk], now=NOW).results[0].explanation
+    text = text.replace("\xa0", " ")
+    assert text.startswith("self-rated level 5 in Kubernetes, 1 more item on related skills")
+    assert "(Docker)" in text
+    assert "last active 1 month ago" in text
+
+
+def test_explain_is_empty_for_no_evidence() -> None:
+    assert explain({}, now=NOW) == ""
+
+
+# --- visibility ----------------------------------------------------------------------------
+
+
+def test_people_who_left_are_hidden(org: Org, k8s: Skill) -> None:
+    gone = make_person("Gina Gone")
+    rate(gone, k8s, 5, "manager")
+    article(gone, k8s)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    assert ranked(org.admin, skill_ids=[k8s.pk]) == []
+    assert ranked(None, skill_ids=[k8s.pk]) == []
+
+
+def test_outsider_sees_no_levels_they_may_not_see(org: Org, k8s: Skill) -> None:
+    # The employee's level is visible to their manager and HR, not to the outsider.
+    rate(org.employee, k8s, 5, "manager")
+    assert ranked(org.manager, skill_ids=[k8s.pk]) == ["Emil Employee"]
+    assert ranked(org.admin, skill_ids=[k8s.pk]) == ["Emil Employee"]
+    assert ranked(org.outsider, skill_ids=[k8s.pk]) == []
+    # Public contributions count for everyone, but the explanation shows no level.
+    article(org.employee, k8s)
+    result = find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk], now=NOW).results[0]
+    assert result.person == org.employee
+    assert result.evidence["level"] is None
+    assert "level" not in result.explanation
+    assert result.explanation.startswith("1 article")
+
+
+def test_open_organisation_shows_levels_to_colleagues(org: Org, k8s: Skill) -> None:
+    rate(org.employee, k8s, 5, "manager")
+    OrgSettings.objects.update_or_create(pk=1, defaults={"colleagues_see_levels": True})
+    result = find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk], now=NOW).results[0]
+    assert "validated level 5 in Kubernetes" in result.explanation
+
+
+def test_certificates_and_mentoring_follow_their_own_scoping(org: Org, k8s: Skill) -> None:
+    OrgSettings.objects.update_or_create(pk=1, defaults={"colleagues_see_levels": True})
+    cert = Certification.objects.create(name="CKA", skill=k8s)
+    HeldCertification.objects.create(person=org.employee, certification=cert, issued_on=NOW.date())
+    mentor(org.employee, org.report2, k8s)
+    own = find_experts(viewer=org.user("manager"), skill_ids=[k8s.pk], now=NOW).results[0]
+    assert own.evidence["certification"] == 1 and own.evidence["mentoring"] == 1
+    assert ranked(org.outsider, skill_ids=[k8s.pk]) == []
+
+
+def test_private_articles_count_only_for_those_who_may_read_them(org: Org, k8s: Skill) -> None:
+    article(org.employee, k8s, visibility=Visibility.PRIVATE)
+    assert ranked(org.manager, skill_ids=[k8s.pk]) == ["Emil Employee"]
+    assert ranked(org.outsider, skill_ids=[k8s.pk]) == []
+
+
+def test_inactive_viewer_sees_nobody(org: Org, k8s: Skill) -> None:
+    rate(org.employee, k8s, 5, "manager")
+    user = org.user("admin")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert find_experts(viewer=user, skill_ids=[k8s.pk]).results == []
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spread(org: Org, k8s: Skill) -> dict[str, Person]:
+    ops = make_team("Platform")
+    people = {
+        "berlin": make_person("Bea Berlin", location="Berlin", languages="de, en", team=ops),
+        "paris": make_person("Pia Paris", location="Paris", languages="fr"),
+        "leaving": make_person(
+            "Lou Leaving", location="Berlin", leaving_on=NOW.date() + timedelta(days=10)
+        ),
+        "later": make_person(
+            "Larry Later", location="Berlin", leaving_on=NOW.date() + timedelta(days=90)
+        ),
+        "busy": make_person("Bo Busy", languages="EN"),
+        "spare": make_person("Sue Spare"),
+    }
+    for p in people.values():
+        rate(p, k8s, 3, "manager")
+    programme = Programme.objects.create(name="Guild", state=ProgrammeState.RUNNING)
+    for key, capacity in (("busy", 1), ("spare", 2)):
+        Participant.objects.create(
+            programme=programme, person=people[key], role=ParticipantRole.MENTOR, capacity=capacity
+        )
+        Pair.objects.create(
+            programme=programme, mentor=people[key], mentee=org.report2, state=PairState.ACTIVE
+        )
+    return people
+
+
+def test_filters_by_team_location_and_language(org: Org, k8s: Skill, spread: dict) -> None:
+    team = spread["berlin"].team
+    assert ranked(None, skill_ids=[k8s.pk], team_id=team.pk) == ["Bea Berlin"]
+    assert ranked(None, skill_ids=[k8s.pk], location="berlin") == [
+        "Bea Berlin",
+        "Larry Later",
+        "Lou Leaving",
+    ]
+    assert ranked(None, skill_ids=[k8s.pk], language="en") == ["Bea Berlin", "Bo Busy"]
+    assert ranked(None, skill_ids=[k8s.pk], language="e") == []
+
+
+def test_available_only_drops_leavers_and_full_mentors(org: Org, k8s: Skill, spread: dict) -> None:
+    names = ranked(None, skill_ids=[k8s.pk], available_only=True)
+    assert "Lou Leaving" not in names and "Bo Busy" not in names
+    assert {"Larry Later", "Sue Spare", "Bea Berlin", "Pia Paris"} <= set(names)
+    page = find_experts(viewer=None, skill_ids=[k8s.pk], now=NOW)
+    flags = {r.person.full_name: r.evidence["available"] for r in page.results}
+    assert flags["Bo Busy"] is False and flags["Sue Spare"] is True
+
+
+def test_exclude_limit_offset_and_total(org: Org, k8s: Skill, spread: dict) -> None:
+    everyone = ranked(None, skill_ids=[k8s.pk], limit=50)
+    page = find_experts(
+        viewer=None,
+        skill_ids=[k8s.pk],
+        limit=2,
+        offset=1,
+        now=NOW,
+        exclude_person_ids=[spread["paris"].pk],
+    )
+    rest = [n for n in everyone if n != "Pia Paris"]
+    assert page.total == len(rest)
+    assert [r.person.full_name for r in page.results] == rest[1:3]
+
+
+def test_no_skill_and_no_text_gives_nothing(org: Org) -> None:
+    page = find_experts(viewer=None, query="   ")
+    assert page.results == [] and page.total == 0
+
+
+# --- query count ---------------------------------------------------------------------------
+
+
+def _populate(k8s: Skill, n: int) -> None:
+    docker = Skill.objects.filter(name="Docker").first() or make_skill(
+        "Docker", category=k8s.category
+    )
+    for i in range(n):
+        p = make_person(f"Load {i}", languages="en")
+        rate(p, k8s, 1 + i % 5, "manager" if i % 2 else "self")
+        rate(p, docker, 2, "self")
+        article(p, k8s)
+        answer(p, k8s, accepted=True, score=1)
+        HeldCertification.objects.create(
+            person=p,
+            certification=Certification.objects.get_or_create(name="CKA", skill=k8s)[0],
+            issued_on=NOW.date(),
+        )
+        mentor(p, make_person(f"Mentee {i}"), k8s, state=PairState.ENDED)
+
+
+@pytest.mark.parametrize("viewer_name", ["admin", "outsider"])
+def test_query_count_does_not_grow_with_people(
+    org: Org,
+    k8s: Skill,
+    django_assert_num_queries,
+    viewer_name: str,  # type: ignore[no-untyped-def]
+) -> None:
+    viewer = org.user(viewer_name)
+    FinderSettings.load()
+
+    def run() -> None:
+        find_experts(
+            viewer=viewer, skill_ids=[k8s.pk], query="kube", language="en", available_only=True
+        )
+
+    _populate(k8s, 2)
+    # settings, catalogue, skills, levels, certificates, articles (tagged, text), answers
+    # (tagged, text), mentoring, people, availability, the page's people
+    with django_assert_num_queries(13):
+        run()
+    _populate(k8s, 6)
+    with django_assert_num_queries(13):
+        run()
+
+
+def test_timestamps_without_time_zone_are_accepted(org: Org, k8s: Skill) -> None:
+    p = make_person("Tz Person")
+    rate(p, k8s, 3, "manager")
+    naive = datetime(2030, 1, 1)
+    page = find_experts(viewer=None, skill_ids=[k8s.pk], now=timezone.make_aware(naive))
+    assert page.results[0].person == p
+    assert AccessLevel.ADMIN  # the import is used by other tests in this module
