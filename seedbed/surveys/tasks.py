@@ -21,10 +21,12 @@ def daily_housekeeping() -> dict[str, int]:
     certificate expiry reminders and reminders of learning due soon. Queued about once a day by
     the scheduler in ``seedbed worker``."""
     from seedbed.certifications.services import send_expiry_reminders
+    from seedbed.knowledge.services.articles import send_review_reminders
     from seedbed.learning.services.enrolments import send_due_reminders
 
     return {
         **asdict(services.run_housekeeping()),
         "certificates": send_expiry_reminders(),
         "learning_due": send_due_reminders(),
+        "article_reviews": send_review_reminders(),
     }
