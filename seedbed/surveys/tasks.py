@@ -23,10 +23,12 @@ def daily_housekeeping() -> dict[str, int]:
     from seedbed.certifications.services import send_expiry_reminders
     from seedbed.knowledge.services.articles import send_review_reminders
     from seedbed.learning.services.enrolments import send_due_reminders
+    from seedbed.mentoring.services.pairs import housekeeping as mentoring_housekeeping
 
     return {
         **asdict(services.run_housekeeping()),
         "certificates": send_expiry_reminders(),
         "learning_due": send_due_reminders(),
         "article_reviews": send_review_reminders(),
+        "mentoring": mentoring_housekeeping(),
     }
