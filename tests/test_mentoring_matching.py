@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from seedbed.mentoring import matching
-from seedbed.mentoring.models import Pair, PairState, Participant, Programme
+from seedbed.mentoring.models import Participant, Programme
 from seedbed.people.models import Person
 from seedbed.skills.models import PersonSkill, Skill, Source
-from tests.builders import make_person, make_skill
 from tests.conftest import Org
 
 pytestmark = pytest.mark.django_db
