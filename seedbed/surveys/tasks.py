@@ -22,6 +22,7 @@ def daily_housekeeping() -> dict[str, int]:
     the scheduler in ``seedbed worker``."""
     from seedbed.certifications.services import send_expiry_reminders
     from seedbed.knowledge.services.articles import send_review_reminders
+    from seedbed.knowledge.services.handovers import start_periodic_handovers
     from seedbed.learning.services.enrolments import send_due_reminders
     from seedbed.mentoring.services.pairs import housekeeping as mentoring_housekeeping
 
@@ -31,4 +32,5 @@ def daily_housekeeping() -> dict[str, int]:
         "learning_due": send_due_reminders(),
         "article_reviews": send_review_reminders(),
         "mentoring": mentoring_housekeeping(),
+        "handovers": start_periodic_handovers(),
     }
