@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from seedbed.accounts.models import User
 
 
 def nav_items(user: User) -> list[tuple[str, Any]]:
-    return []
+    items: list[tuple[str, Any]] = []
+    items += [
+        ("knowledge:questions", _("Questions")),
+        ("knowledge:questions_for_me", _("Questions for me")),
+    ]
+    items.append(("knowledge:experts", _("Who knows…")))
+    if user.is_admin:
+        items.append(("knowledge:finder_settings", _("Finder settings")))
+    return items
