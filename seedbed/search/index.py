@@ -1,20 +1,136 @@
 """Keeping the search index in step with the data.
 
-Services that change something searchable call ``schedule_index(kind, ids)`` after saving
-(it runs on commit, so a rolled-back change never reaches the index).
-Kinds: "person", "skill", "article", "question", "learning_item".
+Services that change something searchable call ``schedule_index(kind, ids)`` after saving:
+it runs on commit (a rolled-back change never reaches the index), reads those objects (one
+query per kind, plus their skills) and writes, rewrites or drops their documents. Bulk
+writers (imports) call ``schedule_reindex(kind)``. ``reindex_all()`` rebuilds everything
+(``seedbed manage search_reindex``; the demo build ends with it).
 
-(The search area replaces this first version with the real index.)
+Kinds: "person", "skill", "article", "question", "learning_item".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from seedbed.search.backends import full_text
+from seedbed.search.backends.base import Row
+from seedbed.search.extractors import EXTRACTORS, all_ids, tagged_with
+from seedbed.search.models import SearchDocument
 
 KINDS = ("person", "skill", "article", "question", "learning_item")
+BATCH = 500
+_FIELDS = ("title", "extra", "body", "meta")
+
+logger = logging.getLogger(__name__)
+
+
+def _check(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown search kind {kind!r}")
 
 
 def schedule_index(kind: str, ids: Iterable[int]) -> None:
     """Re-index (or drop, if gone) the objects of ``kind`` with these ids, on commit."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown search kind {kind!r}")
+    _check(kind)
+    wanted = sorted({int(i) for i in ids})
+    if wanted:
+        # robust: a failure to index is logged, never turned into an error for a change
+        # that was already committed (``search_reindex`` repairs the index).
+        transaction.on_commit(partial(index_now, kind, wanted), robust=True)
+
+
+def schedule_reindex(kind: str) -> None:
+    """Re-index every object of ``kind``, on commit (after bulk imports)."""
+    _check(kind)
+    transaction.on_commit(partial(reindex_kind, kind), robust=True)
+
+
+@transaction.atomic
+def index_now(kind: str, ids: Sequence[int], *, cascade: bool = True) -> int:
+    """Bring the documents of these objects up to date now; returns how many documents were
+    written or dropped. With ``cascade``, a skill's change also re-indexes what is tagged
+    with it (its name and aliases are in their documents)."""
+    _check(kind)
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += _index_batch(kind, list(ids[start : start + BATCH]))
+    if cascade and kind == "skill" and ids:
+        for other, other_ids in tagged_with(ids).items():
+            index_now(other, other_ids, cascade=False)
+    return changed
+
+
+def _index_batch(kind: str, ids: list[int]) -> int:
+    backend = full_text()
+    docs = EXTRACTORS[kind](ids)
+    existing = {d.object_id: d for d in SearchDocument.objects.filter(kind=kind, object_id__in=ids)}
+    gone = [d.pk for oid, d in existing.items() if oid not in docs]
+    now = timezone.now()
+    updated: list[SearchDocument] = []
+    created: list[SearchDocument] = []
+    for oid, doc in docs.items():
+        current = existing.get(oid)
+        if current is None:
+            created.append(
+                SearchDocument(
+                    kind=kind,
+                    object_id=oid,
+                    title=doc.title[:300],
+                    extra=doc.extra,
+                    body=doc.body,
+                    meta=doc.meta,
+                    updated_at=now,
+                )
+            )
+            continue
+        values = {"title": doc.title[:300], "extra": doc.extra, "body": doc.body, "meta": doc.meta}
+        if any(getattr(current, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(current, f, v)
+            current.updated_at = now
+            updated.append(current)
+    backend.before_write([*gone, *(d.pk for d in updated)])
+    if gone:
+        SearchDocument.objects.filter(pk__in=gone).delete()
+    if updated:
+        SearchDocument.objects.bulk_update(updated, [*_FIELDS, "updated_at"])
+    if created:
+        SearchDocument.objects.bulk_create(created)
+    backend.after_write([Row(d.pk, d.title, d.extra, d.body) for d in (*updated, *created)])
+    return len(gone) + len(updated) + len(created)
+
+
+@transaction.atomic
+def reindex_kind(kind: str) -> int:
+    """Re-index every object of ``kind`` and drop documents of objects that are gone."""
+    _check(kind)
+    ids = list(all_ids(kind))
+    stale = list(
+        SearchDocument.objects.filter(kind=kind)
+        .exclude(object_id__in=all_ids(kind))
+        .values_list("pk", flat=True)
+    )
+    full_text().before_write(stale)
+    SearchDocument.objects.filter(pk__in=stale).delete()
+    return len(stale) + index_now(kind, ids, cascade=False)
+
+
+@transaction.atomic
+def reindex_all() -> dict[str, int]:
+    """Rebuild the whole index: every kind, then the full-text structure and vocabulary.
+    Returns the number of documents per kind."""
+    SearchDocument.objects.exclude(kind__in=KINDS).delete()
+    for kind in KINDS:
+        reindex_kind(kind)
+    full_text().rebuild()
+    counts = dict.fromkeys(KINDS, 0)
+    for row in SearchDocument.objects.values("kind").annotate(n=Count("id")).order_by():
+        counts[row["kind"]] = row["n"]
+    return counts

@@ -1,0 +1,91 @@
+"""The interface every search backend implements.
+
+``FullText`` is the database's own full-text search: SQLite FTS5 or PostgreSQL text search.
+``seedbed.search.services`` builds one statement around the pieces a backend returns (the
+visibility filter and paging are the same SQL on both), so the two backends differ only in
+how they match, rank and keep their structures.
+
+``Semantic`` is the protocol an optional embeddings backend implements (installed as an
+extra, its model on disk — never downloaded at run time). It is configured by
+``settings.SEEDBED_SEARCH_SEMANTIC`` (a dotted path to a class); without it, search is
+full-text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from seedbed.search.query import Query
+
+
+@dataclass(frozen=True)
+class Hits:
+    """SQL pieces that select the documents matching a query and score them (higher is
+    better). The documents table is reachable as ``search_searchdocument`` in ``where_sql``
+    and ``score_sql``."""
+
+    score_sql: str
+    from_sql: str
+    from_params: list[Any]
+    where_sql: str
+    where_params: list[Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A document's text as it goes into the index."""
+
+    id: int
+    title: str
+    extra: str
+    body: str
+
+
+class FullText(Protocol):
+    vendor: str
+
+    def hits(self, query: Query) -> Hits:
+        """Pieces of one statement matching every group of ``query``."""
+        ...
+
+    def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:
+        """The bare full-text statement for ``query`` (ids of the ``limit`` best documents,
+        no visibility): the benchmark's baseline."""
+        ...
+
+    def known(self, words: Sequence[tuple[str, bool]]) -> set[str]:
+        """Which of ``(word, as_prefix)`` occur in the index (as a prefix of a term, if
+        ``as_prefix``). One query."""
+        ...
+
+    def candidates(self, words: Sequence[str], spread: int) -> dict[str, list[tuple[str, int]]]:
+        """Index terms that could be what each word meant: same first letter, length within
+        ``spread``, with their document counts. One query."""
+        ...
+
+    def before_write(self, doc_ids: Sequence[int]) -> None:
+        """Called before documents are changed or deleted."""
+        ...
+
+    def after_write(self, rows: Sequence[Row]) -> None:
+        """Called after documents are inserted or changed, with their text."""
+        ...
+
+    def rebuild(self) -> None:
+        """Rebuild the full-text structure and vocabulary from the documents table."""
+        ...
+
+
+class Semantic(Protocol):
+    """An embeddings backend: keeps vectors of documents and finds the nearest ones to a
+    text. Results are filtered by visibility and paged by ``seedbed.search.services``."""
+
+    def index(self, rows: Sequence[Row]) -> None: ...
+
+    def remove(self, doc_ids: Sequence[int]) -> None: ...
+
+    def nearest(self, text: str, *, limit: int) -> list[tuple[int, float]]:
+        """Up to ``limit`` ``(document id, similarity)``, most similar first."""
+        ...

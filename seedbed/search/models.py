@@ -1,0 +1,42 @@
+"""The search index: one ``SearchDocument`` per searchable object (person, skill, article,
+question, learning item), written by ``seedbed.search.index`` from the objects themselves.
+
+The full-text structure next to it depends on the database (created by migration 0002):
+
+- SQLite: ``search_fts``, an FTS5 table with external content (this table), kept in step by
+  triggers, and ``search_fts_vocab`` (fts5vocab) listing its terms;
+- PostgreSQL: a ``search_vector`` tsvector column on this table with a GIN index, written by
+  the index from text normalised in Python, and ``search_term``, the vocabulary.
+
+Documents hold only what every signed-in user may read about an object once the object
+itself is visible to them; who sees which object is decided at query time by the models'
+``visible_to`` (``seedbed.search.services``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one object. ``title`` ranks above ``extra`` (skill names and
+    aliases, synonyms, tags), which ranks above ``body``. ``meta`` carries a few facts the
+    results page shows (a person's team, an article's kind) so a page of results needs no
+    further query."""
+
+    kind = models.CharField(max_length=16)
+    object_id = models.BigIntegerField()
+    title = models.CharField(max_length=300)
+    extra = models.TextField(blank=True, default="")
+    body = models.TextField(blank=True, default="")
+    meta = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.title}"
