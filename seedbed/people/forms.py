@@ -22,8 +22,19 @@ class PersonForm(forms.ModelForm):
             "timezone",
             "languages",
             "start_date",
+            "leaving_on",
         ]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "leaving_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"leaving_on": _("Leaving on")}
+        help_texts = {
+            "leaving_on": _(
+                "Set when someone has announced their departure: a handover interview is "
+                "prepared for them and their manager."
+            )
+        }
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

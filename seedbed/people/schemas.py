@@ -31,6 +31,7 @@ class PersonOut(Schema):
     start_date: date | None
     is_active: bool
     left_on: date | None
+    leaving_on: date | None = Field(description="Announced last day (still active until then).")
 
     @staticmethod
     def resolve_team_name(obj: Any) -> str | None:
@@ -69,6 +70,9 @@ class _PersonFields(In):
         default_factory=list, max_length=20, description='Language codes, e.g. ["en", "de"].'
     )
     start_date: date | None = None
+    leaving_on: date | None = Field(
+        None, description="Announced departure; setting it starts a handover interview."
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from seedbed.accounts.models import AccessLevel, User
 from seedbed.accounts.services import audit, diff_fields
+from seedbed.knowledge.services import handovers
 from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.people.models import Person, Team
 
@@ -24,6 +25,7 @@ PERSON_FIELDS = (
     "timezone",
     "languages",
     "start_date",
+    "leaving_on",
 )
 
 
@@ -98,6 +100,8 @@ def save_person(*, actor: User, person: Person | None = None, data: dict[str, An
             summary=f"{person.full_name} changed",
             changes=changes,
         )
+    if "leaving_on" in changes and person.leaving_on is not None:
+        handovers.start_for_leaving(actor=actor, person=person)  # knowledge capture
     return person
 
 
