@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
+from seedbed.lib.errors import ServiceError
 from seedbed.mentoring import matching
-from seedbed.mentoring.models import Participant, Programme
+from seedbed.mentoring.models import Pair, PairState, Participant, Programme
 from seedbed.people.models import Person
 from seedbed.skills.models import PersonSkill, Skill, Source
+from tests.builders import make_person, make_role, make_skill, require
 from tests.conftest import Org
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,8 @@ def programme(**kw: Any) -> Programme:
 
 
 def join(prog: Programme, person: Person, role: str, **kw: Any) -> Participant:
+    """``person`` joins ``prog`` (speaking English unless ``languages`` says otherwise)."""
+    kw.setdefault("languages", "" if person.languages else "en")
     wants = kw.pop("wants", [])
     offers = kw.pop("offers", [])
     excluded = kw.pop("excluded", [])
@@ -62,3 +66,344 @@ def test_smoke_proposes_a_pair_with_reasons(org: Org) -> None:
     assert "Shares German" in texts
     assert pair.focus_skill_ids[0] == k8s.pk
     assert matching.describe(pair.weakest)
+
+
+def add_level(person: Person, skill: Skill, value: int) -> None:
+    level(person, skill, value)
+
+
+def pairs_of(result: matching.Proposal) -> set[tuple[int, int]]:
+    return {(p.mentor_id, p.mentee_id) for p in result.pairs}
+
+
+def unmatched_of(result: matching.Proposal) -> dict[tuple[int, str], str]:
+    return {(u.person_id, u.side): u.reason["code"] for u in result.unmatched}
+
+
+@pytest.fixture
+def k8s(org: Org) -> Skill:
+    return Skill.objects.get(name="Kubernetes")
+
+
+@pytest.fixture
+def python(org: Org) -> Skill:
+    return Skill.objects.get(name="Python")
+
+
+def test_nobody_is_matched_within_their_reporting_line(org: Org, k8s: Skill) -> None:
+    for mentor in (org.manager, org.lead):
+        add_level(mentor, k8s, 5)
+    prog = programme()
+    join(prog, org.manager, "mentor", capacity=3)
+    join(prog, org.lead, "mentor", capacity=3)
+    join(prog, org.employee, "mentee")
+    join(prog, org.report2, "mentee")
+    result = matching.propose(prog)
+    # The employee's manager is out; the lead is a peer (same manager): allowed. Rita reports
+    # to the lead, who reports to the manager: both are above her.
+    assert pairs_of(result) == {(org.lead.pk, org.employee.pk)}
+    assert unmatched_of(result) == {
+        (org.report2.pk, "mentee"): "reporting_line",
+        (org.manager.pk, "mentor"): "reporting_line",
+    }
+    u = next(u for u in result.unmatched if u.person_id == org.report2.pk)
+    assert matching.describe_unmatched(u) == (
+        "2 of the 2 possible partners are in the same reporting line"
+    )
+    assert matching.score_pair(prog, org.manager, org.employee) is None
+    assert matching.score_pair(prog, org.lead, org.report2) is None
+    assert matching.score_pair(prog, org.manager, org.report2) is None
+    assert matching.score_pair(prog, org.lead, org.employee) is not None
+    blockers = matching.pair_blockers(prog, org.report2, org.manager)  # upwards too
+    assert [b["code"] for b in blockers] == ["reporting_line"]
+
+
+def test_exclusions_hold_in_both_directions(org: Org, k8s: Skill) -> None:
+    a, b = make_person("Anna Alpha"), make_person("Bert Beta")
+    for p in (a, b):
+        add_level(p, k8s, 5)
+    prog = programme()
+    join(prog, a, "mentor", capacity=2)
+    join(prog, b, "mentor", capacity=2, excluded=[org.report2])
+    join(prog, org.employee, "mentee", excluded=[a])
+    join(prog, org.report2, "mentee")
+    result = matching.propose(prog)
+    assert pairs_of(result) == {(b.pk, org.employee.pk), (a.pk, org.report2.pk)}
+    assert [x["code"] for x in matching.pair_blockers(prog, a, org.employee)] == ["excluded"]
+    assert [x["code"] for x in matching.pair_blockers(prog, b, org.report2)] == ["excluded"]
+
+
+def test_declined_pairs_are_not_proposed_again_and_kept_pairs_stay(org: Org, k8s: Skill) -> None:
+    a, b, c = make_person("Anna Alpha"), make_person("Bert Beta"), make_person("Cleo Gamma")
+    add_level(a, k8s, 5)
+    add_level(b, k8s, 3)
+    add_level(c, k8s, 2)
+    prog = programme()
+    join(prog, a, "mentor", capacity=2)
+    join(prog, b, "mentor", capacity=1)
+    join(prog, c, "mentor", capacity=1)
+    mentees = [org.employee, org.report2, org.outsider, org.lead]
+    for m in mentees:
+        join(prog, m, "mentee")
+    Pair.objects.create(programme=prog, mentor=a, mentee=org.employee, state=PairState.DECLINED)
+    Pair.objects.create(programme=prog, mentor=a, mentee=org.report2, state=PairState.ACTIVE)
+    Pair.objects.create(programme=prog, mentor=b, mentee=org.outsider, locked=True)
+    # Unlocked proposals are replaced: this one neither holds capacity nor places its mentee.
+    Pair.objects.create(programme=prog, mentor=c, mentee=org.lead)
+    result = matching.propose(prog)
+    got = pairs_of(result)
+    assert (a.pk, org.employee.pk) not in got
+    placed = {mentee for _mentor, mentee in got}
+    assert not placed & {org.report2.pk, org.outsider.pk}  # kept: not matched again
+    assert all(mentor != b.pk for mentor, _m in got)  # b's one place is held by the lock
+    # a has one place left, c one: the employee and the lead get them; a (level 5) goes to
+    # one of them and c to the other.
+    assert placed == {org.employee.pk, org.lead.pk}
+    assert {mentor for mentor, _m in got} == {a.pk, c.pk}
+    assert not result.unmatched
+
+
+def test_capacity_full_from_kept_pairs_is_the_reason(org: Org, k8s: Skill) -> None:
+    a = make_person("Anna Alpha")
+    add_level(a, k8s, 5)
+    prog = programme()
+    join(prog, a, "mentor", capacity=1)
+    join(prog, org.employee, "mentee")
+    join(prog, org.report2, "mentee")
+    Pair.objects.create(programme=prog, mentor=a, mentee=org.report2, state=PairState.PUBLISHED)
+    result = matching.propose(prog)
+    assert result.pairs == []
+    assert unmatched_of(result) == {(org.employee.pk, "mentee"): "capacity"}
+    assert "at capacity" in matching.describe_unmatched(result.unmatched[0])
+
+
+def test_shared_language_rule_and_unknown_languages(org: Org, k8s: Skill) -> None:
+    fr, nobody = make_person("Fanny French", languages="fr"), make_person("Ned Nolang")
+    add_level(fr, k8s, 5)
+    add_level(nobody, k8s, 5)
+    prog = programme(require_shared_language=True)
+    join(prog, fr, "mentor")
+    join(prog, nobody, "mentor", languages="")
+    join(prog, org.employee, "mentee", languages="de, en")
+    result = matching.propose(prog)
+    assert result.pairs == []
+    assert unmatched_of(result)[(org.employee.pk, "mentee")] == "no_shared_language"
+    assert matching.describe_unmatched(result.unmatched[0]) == (
+        "No language in common with 2 of the 2 possible partners"
+    )
+    prog.require_shared_language = False
+    prog.save()
+    result = matching.propose(prog)
+    assert len(result.pairs) == 1
+    # Unknown (0.5) beats no language in common (0): Ned, who lists none, is proposed.
+    assert result.pairs[0].mentor_id == nobody.pk
+    assert matching.score_pair(prog, fr, org.employee) is not None
+
+
+def test_participant_languages_fall_back_to_the_persons(org: Org, k8s: Skill) -> None:
+    de = make_person("Dora Deutsch", languages="Deutsch, English")
+    add_level(de, k8s, 5)
+    org.employee.languages = "de"
+    org.employee.save()
+    prog = programme(require_shared_language=True)
+    join(prog, de, "mentor")
+    join(prog, org.employee, "mentee")
+    pair = matching.propose(prog).pairs[0]
+    lang = [r for r in [*pair.reasons, pair.weakest] if r["factor"] == "language"]
+    assert lang and lang[0]["detail"]["shared"] == ["de"]
+    assert matching.describe(lang[0]) == "Shares German"
+
+
+def test_reverse_mentoring_proposes_the_junior_holder_for_the_senior(org: Org) -> None:
+    digital = make_skill("Digital tools")
+    add_level(org.outsider, digital, 5)  # junior: reports to Otto
+    add_level(org.outsider_manager, digital, 5)  # as senior as the manager
+    normal = programme(name="Normal")
+    reverse = programme(name="Reverse", purpose="reverse")
+    for prog in (normal, reverse):
+        join(prog, org.outsider, "mentor")
+        join(prog, org.outsider_manager, "mentor")
+        join(prog, org.manager, "mentee", wants=[digital])
+    junior = matching.propose(reverse).pairs
+    assert [(p.mentor_id, p.mentee_id) for p in junior] == [(org.outsider.pk, org.manager.pk)]
+    texts = [matching.describe(r) for r in junior[0].reasons]
+    assert "Level 5 in Digital tools where Max needs 3" in texts
+    # With seniority weighing more, it is among the strongest reasons.
+    reverse.weights = {**reverse.weights, "seniority": 0.4}
+    reverse.save()
+    junior = matching.propose(reverse).pairs
+    assert junior[0].mentor_id == org.outsider.pk
+    texts = [matching.describe(r) for r in junior[0].reasons]
+    assert "The mentor is more junior, as reverse mentoring intends" in texts
+    senior = matching.propose(normal).pairs
+    assert [(p.mentor_id, p.mentee_id) for p in senior] == [
+        (org.outsider_manager.pk, org.manager.pk)
+    ]
+
+
+def test_reasons_name_the_skill_that_matters_and_the_goal(
+    org: Org, k8s: Skill, python: Skill
+) -> None:
+    docker = make_skill("Docker")
+    a = make_person("Anna Alpha")
+    add_level(a, k8s, 2)  # covers the employee's Kubernetes need (2) exactly
+    add_level(a, python, 5)
+    add_level(a, docker, 4)
+    add_level(org.employee, python, 1)
+    prog = programme()
+    join(prog, a, "mentor", offers=[python])
+    join(prog, org.employee, "mentee", wants=[python], goals="Get better at docker compose")
+    pair = matching.propose(prog).pairs[0]
+    texts = [matching.describe(r) for r in pair.reasons]
+    # Python: a gap (needs 3, has 1) and wanted: importance 2 + 1, the strongest skill.
+    assert "Level 5 in Python where Emil needs 3" in texts
+    goals = next(r for r in pair.reasons if r["factor"] == "goals")
+    assert set(goals["detail"]["skills"]) == {"Python", "Docker"}
+    assert pair.focus_skill_ids[:2] == [python.pk, k8s.pk]
+    # The programme is about Kubernetes only: Python and Docker are out of scope.
+    prog.skills.set([k8s])
+    pair = matching.propose(prog).pairs[0]
+    skills = next(r for r in pair.reasons if r["factor"] == "skills")
+    assert matching.describe(skills) == "Level 2 in Kubernetes where Emil needs 2"
+    assert pair.focus_skill_ids == [k8s.pk]
+
+
+def test_minimum_score_and_both_roles(org: Org, k8s: Skill) -> None:
+    a = make_person("Anna Alpha")
+    add_level(a, k8s, 5)
+    prog = programme(min_score=0.99)
+    join(prog, a, "both", capacity=2)
+    join(prog, org.employee, "mentee")
+    result = matching.propose(prog)
+    assert result.pairs == []
+    codes = unmatched_of(result)
+    assert codes[(org.employee.pk, "mentee")] == "below_min_score"
+    # Anna is also a mentee: the only mentor is herself.
+    assert codes[(a.pk, "mentee")] == "no_candidate"
+    assert codes[(a.pk, "mentor")] == "below_min_score"
+    u = next(u for u in result.unmatched if u.person_id == org.employee.pk)
+    assert matching.describe_unmatched(u).startswith("No pair reaches the minimum score of 0.99")
+    prog.min_score = 0.0
+    prog.save()
+    result = matching.propose(prog)
+    assert pairs_of(result) == {(a.pk, org.employee.pk)}
+    assert unmatched_of(result) == {(a.pk, "mentee"): "no_candidate"}
+
+
+def test_coverage_matches_more_mentees_than_quality(org: Org, k8s: Skill, python: Skill) -> None:
+    # One strong mentor fits both mentees best; a weak one fits only Rita, badly. Quality
+    # gives the strong mentor to the better pair; coverage must match both.
+    strong, weak = make_person("Sara Strong"), make_person("Walt Weak", languages="fr")
+    add_level(strong, k8s, 5)
+    add_level(strong, python, 5)
+    prog = programme(require_shared_language=False, min_score=0.0)
+    join(prog, strong, "mentor", capacity=1)
+    join(prog, weak, "mentor", capacity=1, excluded=[org.employee])
+    join(prog, org.employee, "mentee", languages="en")
+    join(prog, org.report2, "mentee", languages="en")
+    quality = matching.propose(prog, objective="quality")
+    coverage = matching.propose(prog, objective="coverage")
+    assert coverage.objective == "coverage" and len(coverage.pairs) == 2
+    assert len(quality.pairs) >= 1
+    assert len(coverage.pairs) >= len(quality.pairs)
+    assert quality.total_score >= coverage.total_score - 1e-9
+    with pytest.raises(ServiceError):
+        matching.propose(prog, objective="speed")
+
+
+def test_inactive_people_and_participants_take_no_part(org: Org, k8s: Skill) -> None:
+    a, b = make_person("Anna Alpha"), make_person("Bert Beta", is_active=False)
+    add_level(a, k8s, 3)
+    add_level(b, k8s, 5)
+    prog = programme()
+    join(prog, a, "mentor")
+    join(prog, b, "mentor")
+    join(prog, org.employee, "mentee")
+    join(prog, org.report2, "mentee", is_active=False)
+    result = matching.propose(prog)
+    assert pairs_of(result) == {(a.pk, org.employee.pk)}
+    assert result.unmatched == []
+
+
+def test_every_reason_and_code_reads_as_a_sentence(org: Org, k8s: Skill) -> None:
+    a = make_person("Anna Alpha", timezone="Asia/Tokyo")
+    add_level(a, k8s, 5)
+    prog = programme(team_preference="same")
+    join(prog, a, "mentor", timezone="Europe/Berlin")
+    join(prog, org.employee, "mentee", goals="kubernetes")
+    pair = matching.score_pair(prog, a, org.employee)
+    assert pair is not None
+    for r in [*pair.reasons, pair.weakest]:
+        assert matching.describe(r) and "%(" not in matching.describe(r)
+    samples: list[dict[str, Any]] = [
+        {"factor": "skills", "detail": {"mentee": "Emil", "needs": 0}},
+        {"factor": "skills", "detail": {"mentee": "Emil", "needs": 2}},
+        {"factor": "goals", "detail": {"mentee": "Emil", "skills": [], "wanted": 0}},
+        {"factor": "goals", "detail": {"mentee": "Emil", "skills": [], "wanted": 3}},
+        {"factor": "language", "detail": {"state": "none", "shared": []}},
+        {"factor": "language", "detail": {"state": "unknown", "shared": []}},
+        {"factor": "timezone", "detail": {"hours": None}},
+        {"factor": "timezone", "detail": {"hours": 0.0}},
+        {"factor": "timezone", "detail": {"hours": 5.5}},
+        {"factor": "teams", "detail": {"same": None, "preference": "cross"}},
+        {"factor": "teams", "detail": {"same": True, "preference": "cross"}},
+        {"factor": "teams", "detail": {"same": False, "preference": "same"}},
+        {"factor": "seniority", "detail": {"mentor": "same", "reverse": False}},
+        {"factor": "seniority", "detail": {"mentor": "less", "reverse": False}},
+        {"factor": "seniority", "detail": {"mentor": "more", "reverse": True}},
+    ]
+    texts = [matching.describe(s) for s in samples]
+    assert len(set(texts)) == len(texts) and all("%(" not in t for t in texts)
+    assert "Time zones 5.5 h apart" in texts
+    for code in ["no_candidate", "capacity", "outcompeted", *matching.an.BLOCKERS, "self"]:
+        for side in ("mentor", "mentee"):
+            for detail in ({}, {"candidates": 3, "suitable": 2, "blocked": {code: 2}}):
+                u = matching.Unmatched(1, side, {"code": code, "detail": detail})
+                text = matching.describe_unmatched(u)
+                assert text and "%(" not in text and text != code
+
+
+def _populate(prog: Programme, n_mentors: int, n_mentees: int, skills: list[Skill]) -> None:
+    boss = make_person("Big Boss")
+    role = make_role("Engineer")
+    require(role, skills[0], 4)
+    for n in range(n_mentors):
+        p = make_person(f"Mentor {n}", manager=boss, languages="en")
+        for s in skills:
+            add_level(p, s, 2 + (n + s.pk) % 4)
+        join(prog, p, "mentor", capacity=1 + n % 3, offers=skills[:1], excluded=[boss])
+    for n in range(n_mentees):
+        p = make_person(f"Mentee {n}", manager=boss, target_role=role)
+        add_level(p, skills[n % len(skills)], 1)
+        join(prog, p, "mentee", wants=skills[1:], goals="Python and kubernetes please")
+    Pair.objects.create(
+        programme=prog,
+        mentor=Participant.objects.filter(programme=prog, role="mentor").first().person,  # type: ignore[union-attr]
+        mentee=boss,
+        state=PairState.DECLINED,
+    )
+
+
+@pytest.mark.parametrize("size", [(2, 3), (12, 30)])
+def test_propose_runs_a_fixed_number_of_queries(
+    org: Org, k8s: Skill, python: Skill, django_assert_num_queries: Any, size: tuple[int, int]
+) -> None:
+    prog = programme()
+    prog.skills.set([k8s, python, make_skill("Go")])
+    _populate(prog, *size, [k8s, python])
+    prog = Programme.objects.get(pk=prog.pk)
+    # participants, manager map, wanted, offered, excluded, scope, requirements, levels,
+    # skills, kept and declined pairs
+    with django_assert_num_queries(10):
+        result = matching.propose(prog)
+    assert len(result.pairs) == size[1] if size[0] * 2 >= size[1] else len(result.pairs) > 0
+    # One pair: the same reads for two people, plus the directory entry of anyone who is not
+    # a participant.
+    mentor, mentee = (
+        Person.objects.get(full_name="Mentor 0"),
+        Person.objects.get(full_name="Mentee 0"),
+    )
+    with django_assert_num_queries(11):
+        assert matching.score_pair(prog, mentor, mentee) is not None
+    with django_assert_num_queries(11):  # the employee is no participant: as in the directory
+        assert matching.score_pair(prog, mentor, org.employee) is None  # no language known

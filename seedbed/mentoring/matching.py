@@ -114,7 +114,7 @@ class Proposal:
 
 def propose(programme: Programme, *, objective: str | None = None) -> Proposal:
     """The optimal proposal for ``programme`` (``objective`` overrides the programme's:
-    "quality" or "coverage"). Eleven queries whatever the size of the programme; nothing is
+    "quality" or "coverage"). Ten queries whatever the size of the programme; nothing is
     saved."""
     chosen = objective or programme.objective
     if chosen not in Objective.values:
@@ -296,9 +296,10 @@ def mentioned_skills(goals: list[str], terms: list[list[str]]) -> np.ndarray:
 
 
 def load(programme: Programme | None, *, only: tuple[int, int] | None = None) -> Inputs:
-    """Everything the matcher needs, as arrays. Eleven queries whatever the number of
-    participants (``only``: the (mentor, mentee) person ids of a single pair, as people or as
-    the programme's participants)."""
+    """Everything the matcher needs, as arrays: ten queries whatever the number of
+    participants (a query whose filter is empty is skipped by Django). ``only``: the (mentor,
+    mentee) person ids of a single pair, each as the programme's participant if they are one,
+    else as in the directory; one query more."""
     now = dj_timezone.now()
     today = dj_timezone.localdate()
     fields = (
@@ -333,7 +334,7 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
         by_person = {r[1]: r for r in rows}
         people = {
             p[0]: p
-            for p in Person.objects.filter(pk__in=[p for p in only if p not in by_person])
+            for p in Person.objects.filter(pk__in=only)
             .order_by()
             .values_list(
                 "id",
@@ -840,7 +841,7 @@ def describe(reason: dict[str, Any]) -> str:
         if not d.get("wanted"):
             return _("%(name)s named no skills as goals") % {"name": name}
         return ngettext(
-            "Offers none of the %(count)d skill %(name)s wants to learn",
+            "Does not offer the skill %(name)s wants to learn",
             "Offers none of the %(count)d skills %(name)s wants to learn",
             int(d["wanted"]),
         ) % {"count": int(d["wanted"]), "name": name}
