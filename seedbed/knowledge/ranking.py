@@ -175,7 +175,8 @@ def order(total: FloatArray, tiebreak: IntArray) -> IntArray:
 
 
 def check_weights(weights: dict[str, object]) -> dict[str, str]:
-    """Problems with a set of weights, as {key: message} (empty when they are usable)."""
+    """Problems with a set of weights as {key: code}; codes: ``missing``, ``not_a_number``,
+    ``out_of_range``, ``unknown``, ``all_zero``. Empty when the weights are usable."""
     problems: dict[str, str] = {}
     for key in (*WEIGHT_KEYS, "half_life_days"):
         raw = weights.get(key)
@@ -183,19 +184,18 @@ def check_weights(weights: dict[str, object]) -> dict[str, str]:
             problems[key] = "missing"
             continue
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            problems[key] = "not a number"
+            problems[key] = "not_a_number"
             continue
         value = float(raw)
         if not np.isfinite(value):
-            problems[key] = "not a finite number"
+            problems[key] = "not_a_number"
         elif key == "half_life_days":
             if not MIN_HALF_LIFE_DAYS <= value <= MAX_HALF_LIFE_DAYS:
-                problems[key] = "out of range"
+                problems[key] = "out_of_range"
         elif not 0.0 <= value <= MAX_WEIGHT:
-            problems[key] = "out of range"
-    unknown = set(weights) - {*WEIGHT_KEYS, "half_life_days"}
-    for key in sorted(unknown):
+            problems[key] = "out_of_range"
+    for key in sorted(set(weights) - {*WEIGHT_KEYS, "half_life_days"}):
         problems[key] = "unknown"
     if not problems and not any(float(weights[k]) > 0 for k in KINDS):  # type: ignore[arg-type]
-        problems["validated"] = "all zero"
+        problems[KINDS[0]] = "all_zero"
     return problems
