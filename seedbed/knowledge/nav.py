@@ -12,7 +12,10 @@ if TYPE_CHECKING:
 
 
 def nav_items(user: User) -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
+    items: list[tuple[str, Any]] = [
+        ("knowledge:articles", _("Articles")),
+        ("knowledge:article_review_queue", _("My review queue")),
+    ]
     items += [
         ("knowledge:questions", _("Questions")),
         ("knowledge:questions_for_me", _("Questions for me")),
