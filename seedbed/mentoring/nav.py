@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from seedbed.accounts.models import User
 
 
 def nav_items(user: User) -> list[tuple[str, Any]]:
-    return []
+    # Everyone: their own mentoring, and the programmes they may see (admins also drafts).
+    return [("mentoring:home", _("My mentoring")), ("mentoring:programmes", _("Programmes"))]
