@@ -186,6 +186,17 @@ def test_marking_someone_as_leaving_starts_one_interview_and_tells_both(
     assert Notification.objects.filter(kind=Kind.HANDOVER).count() == 2
 
 
+def test_a_departure_handed_over_is_not_started_again_by_later_saves(kc: KC) -> None:
+    admin = kc.org.user("admin")
+    leaving = {"leaving_on": timezone.localdate() + timedelta(days=10)}
+    save_person(actor=admin, person=kc.org.employee, data=leaving)
+    interview = HandoverInterview.objects.get()
+    h.complete_interview(actor=admin, interview=interview, skip_reason="done in person")
+    # The person form always sends the leaving date along with every other change.
+    save_person(actor=admin, person=kc.org.employee, data={**leaving, "location": "Bonn"})
+    assert list(HandoverInterview.objects.all()) == [interview]
+
+
 def test_saving_a_person_without_a_leaving_date_starts_nothing(kc: KC) -> None:
     save_person(actor=kc.org.user("admin"), person=kc.org.employee, data={"location": "Bonn"})
     save_person(actor=kc.org.user("admin"), person=kc.org.employee, data={"leaving_on": None})

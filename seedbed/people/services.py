@@ -100,7 +100,7 @@ def save_person(*, actor: User, person: Person | None = None, data: dict[str, An
             summary=f"{person.full_name} changed",
             changes=changes,
         )
-    if "leaving_on" in changes and person.leaving_on is not None:
+    if "leaving_on" in data and person.leaving_on is not None:
         handovers.start_for_leaving(actor=actor, person=person)  # knowledge capture
     return person
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seedbed.accounts.models import AccessLevel
+from seedbed.knowledge.selectors import handover_panel
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
 from seedbed.lib.http import AuthedHttpRequest, require_admin, require_manager
@@ -118,6 +119,7 @@ def person_detail(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         "can_edit": request.user.access_level == AccessLevel.ADMIN,
         "can_export": request.user.access_level == AccessLevel.ADMIN
         or person.user_id == request.user.pk,
+        "handover": handover_panel(request.user, person),
         "access_form": AccessForm(
             person=person,
             initial={"access_level": person.user.access_level if person.user else "employee"},

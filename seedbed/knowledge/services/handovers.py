@@ -360,10 +360,13 @@ def start_handover(
 
 @transaction.atomic
 def start_for_leaving(*, actor: User | None, person: Person) -> HandoverInterview | None:
-    """The departure trigger (``save_person`` calls it when a leaving date is set): an
-    interview due on the leaving day, unless one is open (then it only takes the leaving day
-    as due date if it had none or a later one). None if the person has no leaving date or has
-    already left."""
+    """The departure trigger (``save_person`` calls it whenever it saves a leaving date, so it
+    must be idempotent): an interview due on the leaving day, unless
+    - one is open: it is returned, and takes the leaving day as due date if it had none or a
+      later one;
+    - a departure handover was completed in the last ``REPEAT_AFTER_DAYS`` days: None (the
+      departure has been handed over already).
+    None as well if the person has no leaving date or has already left."""
     if person.leaving_on is None or not person.is_active:
         return None
     current = open_interview(person)
@@ -372,6 +375,14 @@ def start_for_leaving(*, actor: User | None, person: Person) -> HandoverIntervie
             current.due_on = person.leaving_on
             current.save(update_fields=["due_on"])
         return current
+    handed_over = HandoverInterview.objects.filter(
+        person=person,
+        reason=HandoverReason.LEAVING,
+        state=HandoverState.DONE,
+        completed_at__gte=timezone.now() - timedelta(days=REPEAT_AFTER_DAYS),
+    )
+    if handed_over.exists():
+        return None
     return _create(
         actor=actor, person=person, reason=HandoverReason.LEAVING, due_on=person.leaving_on
     )
