@@ -231,10 +231,12 @@ def _result(row: tuple[Any, ...], matcher: highlight.Matcher) -> SearchResult:
     _id, kind, object_id, title, extra, body, meta, score = row
     if isinstance(meta, str):
         meta = json.loads(meta)
+    # Hits in the text first, then in the tags (a person's team, a skill's aliases); else
+    # the start of the text.
     snippet = (
         highlight.snippet(body or "", matcher)
-        or highlight.snippet(extra or "", matcher)
-        or highlight.lead(body or extra or "")
+        or highlight.snippet((extra or "").replace("\n", " · "), matcher)
+        or highlight.lead(body or "")
     )
     return SearchResult(
         kind=kind,
@@ -255,16 +257,18 @@ def search(
     kinds: Collection[str] = (),
     limit: int = 20,
     offset: int = 0,
+    fix_typos: bool = True,
 ) -> SearchPage:
     """Search everything ``viewer`` may see for ``q``: all words must match (as a word, the
-    start of a word, or a synonym); ``kinds`` limits the results (not the counts)."""
+    start of a word, or a synonym); ``kinds`` limits the results (not the counts). With
+    ``fix_typos`` off, words are taken as typed ("Search instead for ...")."""
     wanted = check_arguments(q, kinds, limit, offset)
     page = SearchPage(query=q, results=[], total=0, kinds=wanted, limit=limit, offset=offset)
     words = tokens(q)[:MAX_WORDS]
     if not words or not (viewer.is_authenticated and viewer.is_active):
         return page
     backend = full_text()
-    fixed, changed = correct(words, backend)
+    fixed, changed = correct(words, backend) if fix_typos else (words, False)
     query = parse(fixed)
     rows, counts = _run(backend, query, viewer, wanted, limit, offset)
     total = sum(counts[k] for k in (wanted or KINDS))

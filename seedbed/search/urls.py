@@ -1,6 +1,8 @@
-"""Search URLs for the search area (owned by this area's views)."""
+"""Search URLs: the results page (the header's search box sends its query here)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from seedbed.search import views
 
 app_name = "search"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.results, name="results")]
