@@ -255,11 +255,12 @@ def _append_revision(article: Article, actor: User | None, note: str) -> Article
 
 
 def _locked(article: Article) -> Article:
-    """The article re-read under a row lock (two saves at once number revisions in turn)."""
-    try:
-        return Article.objects.select_for_update().select_related("owner").get(pk=article.pk)
-    except Article.DoesNotExist:
-        raise NotFound(_("This article no longer exists.")) from None
+    """Lock the article's row and refresh ``article`` from it (two saves at once number their
+    revisions in turn; the caller's instance stays the one that is changed)."""
+    if not Article.objects.select_for_update().filter(pk=article.pk).exists():
+        raise NotFound(_("This article no longer exists."))
+    article.refresh_from_db()
+    return article
 
 
 # --- articles ----------------------------------------------------------------------------
