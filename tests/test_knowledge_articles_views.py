@@ -349,7 +349,7 @@ def test_reassign_and_archive_from_the_page(org, clients):
     assert r.status_code == 302
     article.refresh_from_db()
     assert article.owner == org.report2
-    r = c.post(url("article_reassign", article.pk), {"owner": org.outsider.pk})
+    r = c.post(url("article_reassign", article.pk), {"owner": 999999})
     article.refresh_from_db()
     assert article.owner == org.report2
     c.post(url("article_archive", article.pk))

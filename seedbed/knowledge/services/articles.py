@@ -7,8 +7,9 @@ Who may do what:
 - create: everyone signed in;
 - edit, verify, archive, restore a revision, attach and delete files, re-assign: the owner,
   the author (``created_by``), managers whose reporting line includes the owner, and admins;
-- owner: a new or re-assigned owner must be an active person; admins may pick anyone, others
-  themselves or someone in their reporting line (so nobody hands review work to a stranger).
+- owner: any active person (knowledge crosses teams: the answer's author, a colleague taking
+  over a leaver's articles). A person made owner by someone else is told, in-app and by email,
+  since the article's reviews become theirs.
 
 Every change saves ``updated_at``, is audited, and re-indexes the article for search
 (``schedule_index``, on commit). A change of title or text appends an ``ArticleRevision``
@@ -105,11 +106,8 @@ def _check_edit(actor: User, article: Article) -> None:
 
 
 def owner_candidates(actor: User) -> Any:
-    """People ``actor`` may make the owner of an article (a PersonQuerySet)."""
-    people = Person.objects.filter(is_active=True)
-    if actor.is_admin:
-        return people
-    return people.filter(pk__in=Person.objects.reporting_line_of(actor).values("pk"))
+    """People ``actor`` may make the owner of an article (a PersonQuerySet): anyone active."""
+    return Person.objects.filter(is_active=True)
 
 
 def _check_owner(actor: User, owner: Person) -> None:
@@ -117,10 +115,6 @@ def _check_owner(actor: User, owner: Person) -> None:
         raise ServiceError(
             _("%(name)s has left; choose an active owner.") % {"name": owner.full_name},
             field="owner",
-        )
-    if not owner_candidates(actor).filter(pk=owner.pk).exists():
-        raise NotAllowed(
-            _("You can make only yourself or people in your reporting line the owner."),
         )
 
 
@@ -323,6 +317,8 @@ def create_article(
         summary=f"Article '{article.title}' written ({article.state})",
         changes={"owner": [None, owner.full_name if owner else None]},
     )
+    if owner is not None and owner.user_id != actor.pk:
+        _notify_new_owner(article, owner)
     _index(article)
     return article
 
