@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from seedbed.knowledge.experts import find_experts
 from seedbed.knowledge.models import FinderSettings, default_finder_weights
@@ -18,7 +18,7 @@ from seedbed.knowledge.schemas_experts import (
     expert_out,
 )
 from seedbed.knowledge.services.finder import WEIGHT_LABELS, update_finder_settings
-from seedbed.lib.errors import NotAllowed, NotFound, ServiceError
+from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.lib.schemas import ERRORS, AuthedRequest
 from seedbed.people.models import Team
 from seedbed.skills.models import Skill
@@ -26,8 +26,14 @@ from seedbed.skills.models import Skill
 router = Router(tags=["expert finder"])
 
 
-@router.get("/experts", response={200: ExpertListOut, **ERRORS})
-def list_experts(request: AuthedRequest, filters: Query[ExpertFilter]) -> dict[str, Any]:
+def _not_found(message: str, field: str) -> Status:
+    # Not raised as NotFound: the central mapping renames "skill"/"team" to the body field
+    # names "skill_id"/"team_id", but this endpoint's query parameters are "skill"/"team".
+    return Status(404, {"detail": message, "code": "not_found", "field": field})
+
+
+@router.get("/knowledge/experts", response={200: ExpertListOut, **ERRORS})
+def list_experts(request: AuthedRequest, filters: Query[ExpertFilter]) -> Any:
     """People ranked by evidence for a skill or free text, each with its explanation and the
     evidence counted (only evidence you may see yourself counts). Paged by limit/offset."""
     q = " ".join(filters.q.split())
@@ -37,9 +43,9 @@ def list_experts(request: AuthedRequest, filters: Query[ExpertFilter]) -> dict[s
         filters.skill is not None
         and not Skill.objects.filter(pk=filters.skill, is_active=True).exists()
     ):
-        raise NotFound(_("No skill with id %(id)s.") % {"id": filters.skill}, field="skill")
+        return _not_found(_("No skill with id %(id)s.") % {"id": filters.skill}, "skill")
     if filters.team is not None and not Team.objects.filter(pk=filters.team).exists():
-        raise NotFound(_("No team with id %(id)s.") % {"id": filters.team}, field="team")
+        return _not_found(_("No team with id %(id)s.") % {"id": filters.team}, "team")
     found = find_experts(
         viewer=request.user,
         skill_ids=[filters.skill] if filters.skill is not None else [],
@@ -84,14 +90,14 @@ def _admin_only(request: AuthedRequest) -> None:
         raise NotAllowed(_("Only admins can see and change the expert finder's settings."))
 
 
-@router.get("/finder-settings", response={200: FinderSettingsOut, **ERRORS})
+@router.get("/knowledge/finder-settings", response={200: FinderSettingsOut, **ERRORS})
 def get_finder_settings(request: AuthedRequest) -> dict[str, Any]:
     """The expert finder's weights (each with what it means) and question-routing caps."""
     _admin_only(request)
     return _settings_out(FinderSettings.load())
 
 
-@router.put("/finder-settings", response={200: FinderSettingsOut, **ERRORS})
+@router.put("/knowledge/finder-settings", response={200: FinderSettingsOut, **ERRORS})
 def put_finder_settings(request: AuthedRequest, body: FinderSettingsIn) -> dict[str, Any]:
     """Change weights (any subset) and routing caps; bad values are refused with the key."""
     _admin_only(request)
