@@ -29,7 +29,7 @@ Pair-score factors, each in 0..1 (the score is their weighted mean, see ``combin
   reverse mentoring the sign flips: the more junior mentor scores high.
 
 ``solve`` is exact: ``scipy.optimize.linear_sum_assignment`` over mentees × mentor capacity
-slots plus one "unmatched" column per mentee. Scores are quantised to 1e-6 and the costs are
+slots, forbidden cells weighing nothing (see ``solve``). Scores are quantised to 1e-6 and the costs are
 integers, so the lexicographic objectives below are exact in floating point:
 
 - "quality": the highest total score; among equal totals, the most pairs;
@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 NONE = -1
@@ -81,19 +82,36 @@ def skill_complementarity(
     need: IntArray, current: IntArray, weight: FloatArray, levels: IntArray
 ) -> FloatArray:
     """The skills factor (M, N). Levels are small integers, so the covered share is a sum over
-    the distinct levels ``v`` of ``(weight · share at v) @ [mentor level == v]ᵀ``: a handful of
-    matrix products instead of an (M, N, K) tensor."""
+    the distinct levels ``v`` of ``(weight · share at v) @ [mentor level == v]ᵀ``: one sparse
+    matrix product (a mentee needs a few skills, a mentor holds a few) instead of an
+    (M, N, K) tensor."""
     m, n = need.shape[0], levels.shape[0]
+    used = (need >= 0).any(axis=0)  # only skills someone needs count
+    need, current, weight, levels = (
+        need[:, used],
+        current[:, used],
+        weight[:, used],
+        levels[:, used],
+    )
     w = np.where(need >= 0, weight, 0.0).astype(np.float64)
     total = w.sum(axis=1)
-    covered = np.zeros((m, n))
     held = np.maximum(levels, 0)
-    for v in np.unique(held):
-        if v <= 0:
-            continue  # no level covers nothing
-        covered += (w * coverage_by_level(need, current, int(v))) @ (held == v).T.astype(np.float64)
+    values = [int(v) for v in np.unique(held) if v > 0]  # no level covers nothing
+    if not values or m == 0 or n == 0:
+        return np.zeros((m, n))
+    left = np.hstack([w * coverage_by_level(need, current, v) for v in values])
+    right = np.hstack([held == v for v in values])
+    covered = sparse_product(left, right)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total[:, None] > 0, covered / total[:, None], 0.0)
+
+
+def sparse_product(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> FloatArray:
+    """``a @ b.T`` as a dense float array, computed on sparse copies (both are mostly 0)."""
+    if a.shape[1] == 0:
+        return np.zeros((a.shape[0], b.shape[0]))
+    prod = sparse.csr_array(a.astype(np.float64)) @ sparse.csr_array(b.astype(np.float64)).T
+    return np.asarray(prod.toarray(), dtype=np.float64)
 
 
 def pair_skill_contributions(
@@ -117,8 +135,8 @@ def goal_fit(
     ``offers`` (N, K): skills the mentor offers; ``teachable`` (N, K): offered or held at
     ``TEACHES`` or above."""
     w, t = wants.astype(np.float64), mentioned.astype(np.float64)
-    hits_w = w @ offers.T.astype(np.float64)
-    hits_t = t @ teachable.T.astype(np.float64)
+    hits_w = sparse_product(wants, offers)
+    hits_t = sparse_product(mentioned, teachable)
     n_w, n_t = w.sum(axis=1)[:, None], t.sum(axis=1)[:, None]
     parts = (n_w > 0).astype(np.float64) + (n_t > 0).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -135,10 +153,15 @@ def language_fit(mentee_langs: BoolArray, mentor_langs: BoolArray) -> tuple[Floa
     return np.where(shared, 1.0, np.where(unknown, 0.5, 0.0)), shared
 
 
+def clock_distance(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Hours between UTC offsets on the clock, element by element (NaN: unknown zone)."""
+    d = np.abs(a - b) % 24.0
+    return np.minimum(d, 24.0 - d)
+
+
 def hours_apart(mentee_offsets: FloatArray, mentor_offsets: FloatArray) -> FloatArray:
     """Clock distance in hours (M, N) between UTC offsets (NaN stays NaN: unknown zone)."""
-    d = np.abs(mentee_offsets[:, None] - mentor_offsets[None, :]) % 24.0
-    return np.minimum(d, 24.0 - d)
+    return clock_distance(mentee_offsets[:, None], mentor_offsets[None, :])
 
 
 def timezone_fit(mentee_offsets: FloatArray, mentor_offsets: FloatArray) -> FloatArray:
@@ -312,10 +335,13 @@ def solve(
     # A mentor is never worth more slots than the mentees they may take.
     slots = np.minimum(left[cols], sub_ok.sum(axis=0))
     slot_col = np.repeat(np.arange(len(cols)), slots)
-    cost = np.full((len(rows), len(slot_col) + len(rows)), 0.0)
-    cost[:, : len(slot_col)] = np.where(sub_ok, -gain, np.inf)[:, slot_col]
-    r, c = linear_sum_assignment(cost)
-    real = c < len(slot_col)
+    # Maximum-weight matching as an assignment without dummy columns: a forbidden cell weighs
+    # 0, so a full assignment of the smaller side (what linear_sum_assignment finds on a
+    # rectangular matrix) that uses one means "left unmatched". Every allowed gain is
+    # positive, so the best full assignment is the best matching plus zero-weight filler.
+    weight = np.where(sub_ok, gain, 0.0)[:, slot_col]
+    r, c = linear_sum_assignment(weight, maximize=True)
+    real = sub_ok[r, slot_col[c]]
     pairs = [(int(rows[i]), int(cols[slot_col[k]])) for i, k in zip(r[real], c[real], strict=True)]
     return _finish(pairs, score, objective)
 
@@ -332,12 +358,13 @@ def greedy(
     left, placed = remaining(capacity, m, kept)
     cells = np.argwhere(allowed)
     order = np.argsort(-score[cells[:, 0], cells[:, 1]], kind="stable")
+    taken, room = placed.tolist(), left.tolist()
     pairs: list[tuple[int, int]] = []
-    for i, j in cells[order]:
-        if not placed[i] and left[j] > 0:
-            placed[i] = True
-            left[j] -= 1
-            pairs.append((int(i), int(j)))
+    for i, j in cells[order].tolist():
+        if not taken[i] and room[j] > 0:
+            taken[i] = True
+            room[j] -= 1
+            pairs.append((i, j))
     return _finish(pairs, score, "greedy")
 
 

@@ -123,7 +123,7 @@ def propose(programme: Programme, *, objective: str | None = None) -> Proposal:
     model = score_model(data)
     kept = data.kept_cells()
     result = an.solve(model.score, model.allowed, data.capacity, objective=chosen, kept=kept)
-    pairs = [model.proposed_pair(i, j) for i, j in result.pairs]
+    pairs = model.proposed_pairs(result.pairs)
     unmatched = model.unmatched(result, kept)
     return Proposal(chosen, pairs, unmatched, round(result.total, 4))
 
@@ -325,9 +325,11 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
         )
         if only is not None:
             part_qs = part_qs.filter(person_id__in=only)
-        rows: list[tuple[Any, ...]] = list(part_qs.order_by("id").values_list(*fields))
     else:
-        rows = []
+        part_qs = Participant.objects.none()
+    rows: list[tuple[Any, ...]] = list(part_qs.order_by("id").values_list(*fields))
+    # Later reads select by subquery: no list of ids to send (or to prepare) per query.
+    part_sub = part_qs.values("id")
     if only is not None:
         # One pair: each person as the programme's participant if they are one (in the role
         # asked for here), else as they are in the directory.
@@ -356,13 +358,12 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
                 rows.append((0, pid, role, 1, "", "", "", *people[pid][1:]))
     # Query 2: the manager map of everyone (reporting lines, depth, direct reports).
     manager_rows = list(Person.objects.order_by().values_list("id", "manager_id"))
-    part_ids = [r[0] for r in rows if r[0]]
     # Queries 3–5: skills wanted and offered, people excluded.
-    through_w = Participant.wants_skills.through.objects.filter(participant_id__in=part_ids)
+    through_w = Participant.wants_skills.through.objects.filter(participant_id__in=part_sub)
     wants_rows = list(through_w.values_list("participant_id", "skill_id"))
-    through_o = Participant.offers_skills.through.objects.filter(participant_id__in=part_ids)
+    through_o = Participant.offers_skills.through.objects.filter(participant_id__in=part_sub)
     offers_rows = list(through_o.values_list("participant_id", "skill_id"))
-    through_x = Participant.excluded.through.objects.filter(participant_id__in=part_ids)
+    through_x = Participant.excluded.through.objects.filter(participant_id__in=part_sub)
     excluded_rows = list(through_x.values_list("participant_id", "person_id"))
     # Query 6: the skills in scope.
     scope: set[int] = set()
@@ -380,9 +381,11 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
         .values_list("role_id", "skill_id", "required_level", "importance")
     )
     # Query 8: current levels of the participants.
-    person_ids = sorted({r[1] for r in rows})
+    people_filter = (
+        Q(person_id__in=only) if only is not None else Q(person_id__in=part_qs.values("person_id"))
+    )
     level_rows = list(
-        PersonSkill.objects.filter(person_id__in=person_ids)
+        PersonSkill.objects.filter(people_filter)
         .order_by()
         .values_list("person_id", "skill_id", "level")
     )
@@ -479,10 +482,12 @@ def _assemble(
     excluded_of: dict[int, set[int]] = {}
     for pid, person in excluded_rows:
         excluded_of.setdefault(pid, set()).add(person)
-    level_of: dict[int, list[tuple[int, int]]] = {}
-    for person, sid, lvl in level_rows:
-        if sid in col:
-            level_of.setdefault(person, []).append((col[sid], lvl))
+    # Levels as (person, skill column, level) arrays, scattered into each side's matrix.
+    lv = np.array(level_rows, dtype=np.int64).reshape(-1, 3)
+    lv_k = np.searchsorted(skill_ids, lv[:, 1])
+    known_k = lv_k < n_k
+    known_k[known_k] = skill_ids[lv_k[known_k]] == lv[known_k, 1]
+    lv, lv_k = lv[known_k], lv_k[known_k]
 
     def side(members: list[tuple[Any, ...]]) -> Side:
         n = len(members)
@@ -492,8 +497,12 @@ def _assemble(
         for r, row in enumerate(members):
             wants[r, wants_of.get(row[0], [])] = True
             offers[r, offers_of.get(row[0], [])] = True
-            for k, lvl in level_of.get(row[1], ()):
-                levels[r, k] = lvl
+        pids = np.array([row[1] for row in members], dtype=np.int64)
+        order = np.argsort(pids, kind="stable")
+        pos = np.searchsorted(pids[order], lv[:, 0])
+        mine = pos < n
+        mine[mine] = pids[order][pos[mine]] == lv[mine, 0]
+        levels[order[pos[mine]], lv_k[mine]] = lv[mine, 2]
         person_idx = np.array([idx.get(row[1], len(ids)) for row in members], dtype=np.int64)
         known = person_idx < len(ids)
         dep = np.zeros(n, dtype=np.int64)
@@ -577,6 +586,12 @@ def _assemble(
 # --- scores and reasons -------------------------------------------------------------------------
 
 
+def per_row(mask: np.ndarray) -> list[np.ndarray]:
+    """The column indices of the True cells of each row of a 2-D mask."""
+    r, k = np.nonzero(mask)
+    return np.split(k, np.searchsorted(r, np.arange(1, mask.shape[0])))
+
+
 def _first_name(name: str) -> str:
     return name.split()[0] if name.strip() else name
 
@@ -649,89 +664,108 @@ class ScoreModel:
             return None
         return rows[0], cols[0]
 
-    # -- one pair ------------------------------------------------------------------------
+    # -- pairs -----------------------------------------------------------------------------
 
-    def skill_detail(self, i: int, j: int) -> tuple[dict[str, Any], list[int]]:
+    def proposed_pair(self, i: int, j: int) -> ProposedPair:
+        return self.proposed_pairs([(i, j)])[0]
+
+    def proposed_pairs(self, cells: Sequence[tuple[int, int]]) -> list[ProposedPair]:
+        """The proposed pairs for (mentee row, mentor column) cells, with their reasons. The
+        per-skill arrays are computed for all the cells at once."""
+        if not cells:
+            return []
         d, me, mo = self.data, self.data.mentees, self.data.mentors
-        contrib = an.pair_skill_contributions(
-            d.need[i], me.levels[i], d.need_weight[i], mo.levels[j]
-        )
-        needs = int((d.need[i] >= 0).sum())
-        detail: dict[str, Any] = {"mentee": _first_name(me.names[i]), "needs": needs}
+        rows = np.array([i for i, _j in cells], dtype=np.int64)
+        cols = np.array([j for _i, j in cells], dtype=np.int64)
+        need, cur, mlv = d.need[rows], me.levels[rows], mo.levels[cols]
+        contrib = an.pair_skill_contributions(need, cur, d.need_weight[rows], mlv)
+        gap = np.where(need >= 0, need - np.maximum(cur, 0), 0)
         # Focus: needs the mentor covers (most first, then the bigger gap), then goal skills
         # the mentor offers though no level of theirs is known.
-        gap = np.where(d.need[i] >= 0, d.need[i] - np.maximum(me.levels[i], 0), 0)
-        order = np.lexsort((-gap, -contrib))
-        focus = [int(k) for k in order if contrib[k] > 0]
-        extra = np.flatnonzero(
-            ((d.need[i] >= 0) | me.wants[i] | d.mentioned[i]) & mo.offers[j] & (mo.levels[j] < 0)
-        )
-        focus += [int(k) for k in extra if int(k) not in focus]
-        if focus and contrib[focus[0]] > 0:
-            k = focus[0]
-            lvl = int(me.levels[i, k])
-            detail |= {
-                "skill_id": int(d.skill_ids[k]),
-                "skill": d.skill_names[k],
-                "mentor_level": int(mo.levels[j, k]),
-                "needed": int(d.need[i, k]),
-                "mentee_level": None if lvl < 0 else lvl,
-                "covered": int((contrib > 0).sum()),
-            }
-        return detail, [int(d.skill_ids[k]) for k in focus[:FOCUS_SKILLS]]
-
-    def goal_detail(self, i: int, j: int) -> dict[str, Any]:
-        d, me, mo = self.data, self.data.mentees, self.data.mentors
-        hit = (me.wants[i] & mo.offers[j]) | (d.mentioned[i] & self.teachable[j])
-        asked = me.wants[i] | d.mentioned[i]
-        ks = [int(k) for k in np.flatnonzero(hit)]
-        ks.sort(key=lambda k: (-float(d.need_weight[i, k]), d.skill_names[k]))
-        return {
-            "mentee": _first_name(me.names[i]),
-            "skills": [d.skill_names[k] for k in ks[:3]],
-            "skill_ids": [int(d.skill_ids[k]) for k in ks[:3]],
-            "matched": len(ks),
-            "wanted": int(asked.sum()),
-        }
-
-    def details(self, i: int, j: int) -> tuple[dict[str, dict[str, Any]], list[int]]:
-        d, me, mo = self.data, self.data.mentees, self.data.mentors
-        skills, focus = self.skill_detail(i, j)
-        shared = [c for c in me.languages[i] if c in mo.languages[j]]
-        if shared:
-            state = "shared"
-        elif not me.languages[i] or not mo.languages[j]:
-            state = "unknown"
-        else:
-            state = "none"
-        hours = an.hours_apart(me.offsets[i : i + 1], mo.offsets[j : j + 1])[0, 0]
-        same_team = None if not (me.teams[i] and mo.teams[j]) else bool(me.teams[i] == mo.teams[j])
-        diff = float(mo.seniority[j] - me.seniority[i])
-        return (
-            {
+        extra = ((need >= 0) | me.wants[rows] | d.mentioned[rows]) & mo.offers[cols] & (mlv < 0)
+        goal_hit = (me.wants[rows] & mo.offers[cols]) | (d.mentioned[rows] & self.teachable[cols])
+        asked = (me.wants[rows] | d.mentioned[rows]).sum(axis=1)
+        n_needs = (need >= 0).sum(axis=1)
+        hours = an.clock_distance(me.offsets[rows], mo.offsets[cols])
+        diff = mo.seniority[cols] - me.seniority[rows]
+        values = {f: self.factors[f][rows, cols] for f in an.FACTORS}
+        # The few skills of each pair, found at once for all pairs.
+        covered_at, extra_at, goal_at = (per_row(contrib > 0), per_row(extra), per_row(goal_hit))
+        out = []
+        for p, (i, j) in enumerate(cells):
+            covered = covered_at[p]
+            covered = covered[np.lexsort((-gap[p, covered], -contrib[p, covered]))]
+            focus = [int(k) for k in covered]
+            focus += [int(k) for k in extra_at[p] if int(k) not in focus]
+            name = _first_name(me.names[i])
+            skills: dict[str, Any] = {"mentee": name, "needs": int(n_needs[p])}
+            if len(covered):
+                k = int(covered[0])
+                lvl = int(cur[p, k])
+                skills |= {
+                    "skill_id": int(d.skill_ids[k]),
+                    "skill": d.skill_names[k],
+                    "mentor_level": int(mlv[p, k]),
+                    "needed": int(need[p, k]),
+                    "mentee_level": None if lvl < 0 else lvl,
+                    "covered": len(covered),
+                }
+            ks = [int(k) for k in goal_at[p]]
+            ks.sort(key=lambda k: (-float(d.need_weight[i, k]), d.skill_names[k]))
+            shared = [c for c in me.languages[i] if c in mo.languages[j]]
+            if shared:
+                state = "shared"
+            elif not me.languages[i] or not mo.languages[j]:
+                state = "unknown"
+            else:
+                state = "none"
+            same_team = (
+                None if not (me.teams[i] and mo.teams[j]) else bool(me.teams[i] == mo.teams[j])
+            )
+            gap_sen = float(diff[p])
+            detail: dict[str, dict[str, Any]] = {
                 "skills": skills,
-                "goals": self.goal_detail(i, j),
+                "goals": {
+                    "mentee": name,
+                    "skills": [d.skill_names[k] for k in ks[:3]],
+                    "skill_ids": [int(d.skill_ids[k]) for k in ks[:3]],
+                    "matched": len(ks),
+                    "wanted": int(asked[p]),
+                },
                 "language": {"state": state, "shared": shared},
                 "timezone": {
-                    "hours": None if np.isnan(hours) else round(float(hours), 1),
+                    "hours": None if np.isnan(hours[p]) else round(float(hours[p]), 1),
                     "mentor_zone": mo.zones[j],
                     "mentee_zone": me.zones[i],
                 },
                 "teams": {"same": same_team, "preference": d.team_preference},
                 "seniority": {
                     "reverse": d.reverse,
-                    "mentor": "more" if diff > 0.05 else "less" if diff < -0.05 else "same",
-                    "difference": round(diff, 2),
+                    "mentor": "more" if gap_sen > 0.05 else "less" if gap_sen < -0.05 else "same",
+                    "difference": round(gap_sen, 2),
                 },
-            },
-            focus,
-        )
+            }
+            strong, weakest = self._rank({f: float(values[f][p]) for f in an.FACTORS}, detail)
+            out.append(
+                ProposedPair(
+                    mentor_id=int(mo.person_ids[j]),
+                    mentee_id=int(me.person_ids[i]),
+                    score=round(float(self.score[i, j]), 4),
+                    reasons=strong,
+                    weakest=weakest,
+                    focus_skill_ids=[int(d.skill_ids[k]) for k in focus[:FOCUS_SKILLS]],
+                )
+            )
+        return out
 
-    def proposed_pair(self, i: int, j: int) -> ProposedPair:
+    def _rank(
+        self, values: dict[str, float], detail: dict[str, dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The three strongest factors (largest weight × value, value above 0) and the weakest
+        of the others (lowest value; on a tie the one weighing more)."""
         w = self.data.weights
-        detail, focus = self.details(i, j)
         items: list[dict[str, Any]] = [
-            {"factor": f, "value": round(float(self.factors[f][i, j]), 3), "detail": detail[f]}
+            {"factor": f, "value": round(values[f], 3), "detail": detail[f]}
             for f in an.FACTORS
             if w[f] > 0
         ]
@@ -744,14 +778,7 @@ class ScoreModel:
         weakest: dict[str, Any] = min(
             rest, key=lambda r: (float(r["value"]), -w[r["factor"]]), default={}
         )
-        return ProposedPair(
-            mentor_id=int(self.data.mentors.person_ids[j]),
-            mentee_id=int(self.data.mentees.person_ids[i]),
-            score=round(float(self.score[i, j]), 4),
-            reasons=strong,
-            weakest=weakest,
-            focus_skill_ids=focus,
-        )
+        return strong, weakest
 
     # -- people left unmatched -------------------------------------------------------------
 
