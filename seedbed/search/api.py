@@ -10,19 +10,27 @@ from ninja import Query, Router
 from seedbed.lib.schemas import ERRORS, AuthedRequest
 from seedbed.search import services
 from seedbed.search.presenters import shown
-from seedbed.search.schemas import SearchIn, SearchPageOut
+from seedbed.search.schemas import Kind, SearchIn, SearchPageOut
 
 router = Router(tags=["search"])
+# Leaving ``kind`` out searches every kind (a default, not a mutable shared value: never
+# changed).
+KIND_PARAM: list[Kind] = []
 
 
 @router.get("/search", response={200: SearchPageOut, **ERRORS})
-def search(request: AuthedRequest, filters: Query[SearchIn]) -> dict[str, Any]:
+def search(
+    request: AuthedRequest,
+    filters: Query[SearchIn],
+    kind: Query[list[Kind]] = KIND_PARAM,
+) -> dict[str, Any]:
     """Search everything you may see. Results are ranked (title matches first) and come with
-    escaped highlights; `counts` gives the number of results per kind for tabs."""
+    escaped highlights; `counts` gives the number of results per kind for tabs. `kind` limits
+    the results to these kinds (repeat it for several); `counts` always covers every kind."""
     page = services.search(
         viewer=request.user,
         q=filters.q,
-        kinds=filters.kind,
+        kinds=kind,
         limit=filters.limit,
         offset=filters.offset,
         fix_typos=not filters.exact,

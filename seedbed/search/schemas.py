@@ -19,11 +19,6 @@ class SearchIn(In):
         description="What to look for. Every word must match (as a word, its beginning, a "
         "skill alias or a synonym); misspelt words are corrected unless `exact` is true.",
     )
-    kind: list[Kind] = Field(
-        default_factory=list,
-        description="Only these kinds (repeat the parameter for several); all if left out. "
-        "The per-kind `counts` always cover every kind.",
-    )
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
     exact: bool = Field(False, description="Take the words as typed (no typo correction).")

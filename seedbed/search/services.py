@@ -263,7 +263,15 @@ def search(
     start of a word, or a synonym); ``kinds`` limits the results (not the counts). With
     ``fix_typos`` off, words are taken as typed ("Search instead for ...")."""
     wanted = check_arguments(q, kinds, limit, offset)
-    page = SearchPage(query=q, results=[], total=0, kinds=wanted, limit=limit, offset=offset)
+    page = SearchPage(
+        query=q,
+        results=[],
+        total=0,
+        counts=dict.fromkeys(KINDS, 0),
+        kinds=wanted,
+        limit=limit,
+        offset=offset,
+    )
     words = tokens(q)[:MAX_WORDS]
     if not words or not (viewer.is_authenticated and viewer.is_active):
         return page
