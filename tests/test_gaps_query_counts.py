@@ -50,6 +50,11 @@ ROLES = [
     "target role: the person's levels",
 ]
 DEPARTURE = ["departure: names", "departure: skills only they reach"]
+CAPTURE = [
+    "cross-training pairs of the page's skills",
+    "handovers of the page's sole holders",
+    "people involved: names and leaving days",
+]
 
 BUDGETS: dict[str, tuple[str, list[str]]] = {
     # url: (actor, queries in order)
@@ -97,6 +102,7 @@ BUDGETS: dict[str, tuple[str, list[str]]] = {
             "skill names of the page",
             "holder names",
             *DEPARTURE,
+            *CAPTURE,
             *NAV,
             "filter: categories",
             "filter: teams",

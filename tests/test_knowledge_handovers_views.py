@@ -23,8 +23,9 @@ from seedbed.knowledge.models import (
     PromptKind,
 )
 from seedbed.knowledge.services import handovers as h
+from seedbed.people.models import Person
 from tests.conftest import Org, login_client
-from tests.test_knowledge_handovers import KC, build_kc, prompt_of, start
+from tests.test_knowledge_handovers import KC, build_kc, prompt_of, set_level, start
 
 pytestmark = pytest.mark.django_db
 
@@ -387,3 +388,65 @@ def test_start_needs_post(kc: KC, clients: dict[str, Client]) -> None:
     assert (
         clients["admin"].get(f"/knowledge/handovers/start/{kc.org.employee.pk}/").status_code == 405
     )
+
+
+# --- knowledge at risk ---------------------------------------------------------------------
+
+
+def _python_row(page: str) -> str:
+    """The risk table's row of Python."""
+    start_at = page.index(">Python</a></th>")
+    return page[start_at : page.index("</tr>", start_at)]
+
+
+def test_the_risk_view_shows_handover_progress_and_cross_training(kc: KC, clients) -> None:
+    from seedbed.mentoring.models import Pair, PairOrigin, PairState
+
+    row = _python_row(clients["admin"].get("/gaps/risks/").content.decode())
+    assert "Emil Employee" in row
+    assert f"/knowledge/handovers/start/{kc.org.employee.pk}/" in row
+    assert 'name="reason" value="sole_holder"' in row
+    assert "none" in row  # no cross-training yet
+    interview = start(kc)
+    h.set_done(actor=kc.org.user("employee"), prompt=prompt_of(interview, "skill"), done=True)
+    pair = Pair.objects.create(
+        mentor=kc.org.employee,
+        mentee=kc.org.report2,
+        origin=PairOrigin.CROSS_TRAINING,
+        skill=kc.python,
+        target_level=4,
+        state=PairState.ACTIVE,
+    )
+    Pair.objects.create(  # ended: not shown
+        mentor=kc.org.employee,
+        mentee=kc.org.lead,
+        origin=PairOrigin.CROSS_TRAINING,
+        skill=kc.python,
+        state=PairState.ENDED,
+    )
+    Person.objects.filter(pk=kc.org.employee.pk).update(
+        leaving_on=timezone.localdate() + timedelta(days=14)
+    )
+    for name in ("admin", "manager"):
+        row = _python_row(clients[name].get("/gaps/risks/").content.decode())
+        assert "Handover 1/7" in row, name
+        assert url(interview) in row
+        assert "Start handover" not in row  # one is open
+        assert f"/mentoring/pairs/{pair.pk}/" in row and "Rita Report" in row
+        assert "Lea Lead" not in row
+        assert "leaving on" in row
+    assert clients["employee"].get("/gaps/risks/").status_code == 403
+
+
+def test_the_risk_view_offers_a_new_handover_once_the_last_is_done(kc: KC, clients) -> None:
+    interview = start(kc)
+    h.complete_interview(actor=kc.org.user("admin"), interview=interview, skip_reason="x")
+    row = _python_row(clients["manager"].get("/gaps/risks/").content.decode())
+    assert "Handover done" in row and "Start handover" in row
+    # A manager who is the only holder does not start their own handover.
+    set_level(kc.org.employee, kc.python, 2)
+    set_level(kc.org.manager, kc.python, 5)
+    row = _python_row(clients["manager"].get("/gaps/risks/").content.decode())
+    assert "Max Manager" in row and "Start handover" not in row
+    row = _python_row(clients["admin"].get("/gaps/risks/").content.decode())
+    assert "Start handover" in row
