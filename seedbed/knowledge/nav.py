@@ -21,6 +21,10 @@ def nav_items(user: User) -> list[tuple[str, Any]]:
         ("knowledge:questions_for_me", _("Questions for me")),
     ]
     items.append(("knowledge:experts", _("Who knows…")))
+    if user.is_manager:
+        items.append(("knowledge:handovers", _("Handovers")))
+    else:
+        items.append(("knowledge:handovers_mine", _("My handovers")))
     if user.is_admin:
         items.append(("knowledge:finder_settings", _("Finder settings")))
     return items
