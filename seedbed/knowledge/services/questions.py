@@ -536,15 +536,33 @@ def answer_to_article(*, actor: User, answer: Answer) -> Article:
             _("This question is already the article “%(title)s”.") % {"title": existing.title}
         )
     owner = answer.author if answer.author is not None and answer.author.is_active else None
+    # The articles service lets people name as owner only themselves and their reporting
+    # line; the asker may not be the author's manager, so the article is made as the actor's
+    # and then handed to the person whose knowledge it is (audited below).
+    by_author = owner is not None and _is_user(owner, actor)
     article = create_article(
         actor=actor,
         title=question.title,
         body=article_body(question, answer),
         skill_ids=list(question.skills.values_list("pk", flat=True)),
-        owner=owner,
+        owner=owner if by_author or is_admin(actor) else None,
         source_question=question,
         note=_("From an answer in Questions and answers"),
     )
+    if owner is not None and article.owner_id != owner.pk:
+        before = article.owner_id
+        article.owner = owner
+        article.save(update_fields=["owner"])
+        audit(
+            actor=actor,
+            action="article.owner",
+            obj=article,
+            summary=f"Article {article.pk} owned by the answer's author, {owner.full_name}",
+            changes={"owner": [before, owner.pk]},
+        )
+        from seedbed.search.index import schedule_index
+
+        schedule_index("article", [article.pk])
     audit(
         actor=actor,
         action="answer.to_article",
