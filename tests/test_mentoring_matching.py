@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -61,6 +62,10 @@ def test_smoke_proposes_a_pair_with_reasons(org: Org) -> None:
         (org.outsider.pk, org.employee.pk)
     ]
     pair = result.pairs[0]
+    # Stored as JSON on the pair rows as they are.
+    assert json.loads(json.dumps([pair.reasons, pair.weakest])) == [pair.reasons, pair.weakest]
+    assert len(pair.reasons) == 3 and 0 < pair.score <= 1
+    assert result.total_score == pair.score
     texts = [matching.describe(r) for r in pair.reasons]
     assert "Level 4 in Kubernetes where Emil needs 2" in texts
     assert "Shares German" in texts
@@ -116,6 +121,15 @@ def test_nobody_is_matched_within_their_reporting_line(org: Org, k8s: Skill) -> 
     assert matching.score_pair(prog, org.lead, org.employee) is not None
     blockers = matching.pair_blockers(prog, org.report2, org.manager)  # upwards too
     assert [b["code"] for b in blockers] == ["reporting_line"]
+    assert matching.pair_blockers(prog, org.lead, org.lead) == [{"code": "self", "detail": {}}]
+    options = matching.mentor_options(prog, org.employee)
+    assert [(o.mentor_id, o.pair is not None, o.room) for o in options] == [
+        (org.lead.pk, True, 3),
+        (org.manager.pk, False, 3),
+    ]
+    assert options[1].blockers == [{"code": "reporting_line", "detail": {}}]
+    assert options[0].pair == matching.score_pair(prog, org.lead, org.employee)
+    assert matching.mentor_options(prog, org.outsider) == []  # not a mentee here
 
 
 def test_exclusions_hold_in_both_directions(org: Org, k8s: Skill) -> None:
@@ -407,3 +421,6 @@ def test_propose_runs_a_fixed_number_of_queries(
         assert matching.score_pair(prog, mentor, mentee) is not None
     with django_assert_num_queries(11):  # the employee is no participant: as in the directory
         assert matching.score_pair(prog, mentor, org.employee) is None  # no language known
+    with django_assert_num_queries(10):
+        options = matching.mentor_options(prog, mentee)
+    assert len(options) == size[0]

@@ -134,7 +134,7 @@ def score_pair(programme: Programme | None, mentor: Person, mentee: Person) -> P
     The mentor's capacity is not checked here. Without a programme (a self-service request
     outside any programme) the default weights apply and only the reporting-line rule."""
     data = load(programme, only=(mentor.pk, mentee.pk))
-    model = score_model(data, only=(mentor.pk, mentee.pk))
+    model = score_model(data)
     cell = model.cell(mentor.pk, mentee.pk)
     if cell is None or not model.allowed[cell]:
         return None
@@ -150,18 +150,48 @@ def pair_blockers(
     if mentor.pk == mentee.pk:
         return [{"code": "self", "detail": {}}]
     data = load(programme, only=(mentor.pk, mentee.pk))
-    model = score_model(data, only=(mentor.pk, mentee.pk))
+    model = score_model(data)
     cell = model.cell(mentor.pk, mentee.pk)
     if cell is None:
         return [{"code": an.NO_CANDIDATE, "detail": {}}]
-    found = [{"code": code, "detail": {}} for code in an.BLOCKERS if model.blocked[code][cell]]
-    for item in found:
-        if item["code"] == "below_min_score":
-            item["detail"] = {
-                "best": round(float(model.score[cell]), 4),
-                "min_score": data.min_score,
-            }
-    return found
+    return model.blockers_at(*cell)
+
+
+@dataclass(frozen=True)
+class MentorOption:
+    """One mentor of the programme for a given mentee: the scored pair, or None with the hard
+    rules that forbid it (``blockers``, as ``pair_blockers``), and the places the mentor has
+    left after the programme's published, active and locked pairs (unlocked proposals are
+    not counted: a new run replaces them)."""
+
+    mentor_id: int
+    pair: ProposedPair | None
+    blockers: list[dict[str, Any]]
+    room: int
+
+
+def mentor_options(programme: Programme, mentee: Person) -> list[MentorOption]:
+    """Every mentor of ``programme`` for ``mentee`` (one of its mentees), allowed ones best
+    first, then the forbidden ones; for swaps and requests without a query per mentor. Ten
+    queries whatever the size of the programme; empty if ``mentee`` is no active mentee
+    there."""
+    data = load(programme)
+    model = score_model(data)
+    rows = model.rows_of.get(mentee.pk)
+    if not rows:
+        return []
+    i = rows[0]
+    left, _placed = an.remaining(data.capacity, len(data.mentees.person_ids), data.kept_cells())
+    allowed = [j for j in range(len(data.mentors.person_ids)) if model.allowed[i, j]]
+    scored = dict(zip(allowed, model.proposed_pairs([(i, j) for j in allowed]), strict=True))
+    options = []
+    for j, pid in enumerate(data.mentors.person_ids):
+        if model.self_pair[i, j]:
+            continue
+        blockers = model.blockers_at(i, j)
+        options.append(MentorOption(int(pid), scored.get(j), blockers, int(left[j])))
+    options.sort(key=lambda o: (o.pair is None, -(o.pair.score if o.pair else 0.0), o.mentor_id))
+    return options
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -657,6 +687,20 @@ class ScoreModel:
         self.allowed = ~(self_pair | line | excluded | no_language | below)
         self.rows_of, self.cols_of = rows_of, cols_of
 
+    def blockers_at(self, i: int, j: int) -> list[dict[str, Any]]:
+        """The hard rules that forbid the pair (mentee row i, mentor column j)."""
+        found: list[dict[str, Any]] = []
+        for code in an.BLOCKERS:
+            if self.blocked[code][i, j]:
+                detail: dict[str, Any] = {}
+                if code == "below_min_score":
+                    detail = {
+                        "best": round(float(self.score[i, j]), 4),
+                        "min_score": self.data.min_score,
+                    }
+                found.append({"code": code, "detail": detail})
+        return found
+
     def cell(self, mentor_pid: int, mentee_pid: int) -> tuple[int, int] | None:
         rows = self.rows_of.get(mentee_pid)
         cols = self.cols_of.get(mentor_pid)
@@ -823,7 +867,8 @@ class ScoreModel:
             detail["min_score"] = self.data.min_score
 
 
-def score_model(data: Inputs, *, only: tuple[int, int] | None = None) -> ScoreModel:
+def score_model(data: Inputs) -> ScoreModel:
+    """The factor matrices, scores and hard-rule masks of loaded inputs (no queries)."""
     return ScoreModel(data)
 
 
@@ -885,7 +930,7 @@ def describe(reason: dict[str, Any]) -> str:
         if hours is None:
             return _("Time zone not known")
         if hours == 0:
-            return _("Same time of day (no time difference)")
+            return _("No time difference")
         shown = f"{hours:g}"
         return _("Time zones %(hours)s h apart") % {"hours": shown}
     if factor == "teams":
