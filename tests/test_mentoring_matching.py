@@ -363,8 +363,12 @@ def test_every_reason_and_code_reads_as_a_sentence(org: Org, k8s: Skill) -> None
         {"factor": "teams", "detail": {"same": True, "preference": "cross"}},
         {"factor": "teams", "detail": {"same": False, "preference": "same"}},
         {"factor": "seniority", "detail": {"mentor": "same", "reverse": False}},
-        {"factor": "seniority", "detail": {"mentor": "less", "reverse": False}},
-        {"factor": "seniority", "detail": {"mentor": "more", "reverse": True}},
+        {"factor": "seniority", "detail": {"mentor": "less", "reverse": False, "difference": -1}},
+        {"factor": "seniority", "detail": {"mentor": "less", "reverse": False, "difference": -0.3}},
+        {"factor": "seniority", "detail": {"mentor": "more", "reverse": False, "difference": 0.3}},
+        {"factor": "seniority", "detail": {"mentor": "more", "reverse": False, "difference": 1.2}},
+        {"factor": "seniority", "detail": {"mentor": "less", "reverse": True, "difference": -0.2}},
+        {"factor": "seniority", "detail": {"mentor": "more", "reverse": True, "difference": 2}},
     ]
     texts = [matching.describe(s) for s in samples]
     assert len(set(texts)) == len(texts) and all("%(" not in t for t in texts)
@@ -424,3 +428,98 @@ def test_propose_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         options = matching.mentor_options(prog, mentee)
     assert len(options) == size[0]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_hard_rules_hold_on_random_programmes(org: Org, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    skills = [make_skill(f"Random skill {seed}-{k}") for k in range(4)]
+    people: list[Person] = []
+    for n in range(14):
+        manager = rng.choice([None, *people[-4:]]) if people else None
+        p = make_person(
+            f"Random {seed}-{n}",
+            manager=manager,
+            languages=rng.choice(["en", "de", "en, de", "fr", ""]),
+            timezone=rng.choice(["Europe/Berlin", "America/New_York", "Asia/Tokyo"]),
+        )
+        for s in rng.sample(skills, rng.randint(0, 3)):
+            add_level(p, s, rng.randint(1, 5))
+        people.append(p)
+    prog = programme(
+        require_shared_language=rng.random() < 0.7,
+        min_score=rng.choice([0.0, 0.2, 0.4]),
+        objective=rng.choice(["quality", "coverage"]),
+        purpose=rng.choice(["general", "reverse"]),
+    )
+    parts: dict[int, Participant] = {}
+    for p in people:
+        role = rng.choice(["mentor", "mentee", "mentee", "both"])
+        parts[p.pk] = join(
+            prog,
+            p,
+            role,
+            languages=p.languages,
+            capacity=rng.randint(0, 3),
+            wants=rng.sample(skills, rng.randint(0, 2)),
+            excluded=rng.sample(people, rng.randint(0, 2)),
+        )
+    mentors = [p for p in people if parts[p.pk].role in ("mentor", "both")]
+    mentees = [p for p in people if parts[p.pk].role in ("mentee", "both")]
+    kept: list[Pair] = []
+    for state in (PairState.ACTIVE, PairState.DECLINED, PairState.PROPOSED):
+        if mentors and mentees:
+            a, b = rng.choice(mentors), rng.choice(mentees)
+            if a != b:
+                pair = Pair.objects.create(
+                    programme=prog, mentor=a, mentee=b, state=state, locked=rng.random() < 0.5
+                )
+                if state == PairState.ACTIVE or (pair.locked and state == PairState.PROPOSED):
+                    kept.append(pair)
+    declined = set(
+        Pair.objects.filter(programme=prog, state=PairState.DECLINED).values_list(
+            "mentor_id", "mentee_id"
+        )
+    )
+    result = matching.propose(prog)
+    managers = dict(Person.objects.values_list("id", "manager_id"))
+
+    def above(pid: int) -> set[int]:
+        seen: set[int] = set()
+        cur = managers.get(pid)
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            cur = managers.get(cur)
+        return seen
+
+    def langs(p: Person) -> set[str]:
+        return set(matching.language_list(parts[p.pk].languages or p.languages))
+
+    by_id = {p.pk: p for p in people}
+    seen_mentees: set[int] = set()
+    used: dict[int, int] = {}
+    for k in kept:
+        used[k.mentor_id] = used.get(k.mentor_id, 0) + 1
+    for pair in result.pairs:
+        mentor, mentee = by_id[pair.mentor_id], by_id[pair.mentee_id]
+        assert parts[mentor.pk].role in ("mentor", "both")
+        assert parts[mentee.pk].role in ("mentee", "both")
+        assert mentor != mentee
+        assert mentor.pk not in above(mentee.pk) and mentee.pk not in above(mentor.pk)
+        assert mentee not in parts[mentor.pk].excluded.all()
+        assert mentor not in parts[mentee.pk].excluded.all()
+        assert (mentor.pk, mentee.pk) not in declined
+        if prog.require_shared_language:
+            assert langs(mentor) & langs(mentee)
+        assert pair.score >= prog.min_score - 1e-6
+        assert mentee.pk not in seen_mentees and mentee.pk not in {k.mentee_id for k in kept}
+        seen_mentees.add(mentee.pk)
+        used[mentor.pk] = used.get(mentor.pk, 0) + 1
+        assert used[mentor.pk] <= parts[mentor.pk].capacity
+        assert matching.score_pair(prog, mentor, mentee) == pair
+    waiting = {p.pk for p in mentees} - seen_mentees - {k.mentee_id for k in kept}
+    assert {u.person_id for u in result.unmatched if u.side == "mentee"} == waiting
+    for u in result.unmatched:
+        assert matching.describe_unmatched(u)

@@ -950,16 +950,28 @@ def describe(reason: dict[str, Any]) -> str:
         )
     if factor == "seniority":
         mentor, reverse = d.get("mentor"), bool(d.get("reverse"))
+        # Less than a reporting level apart: only a little (direct reports, tenure).
+        slight = abs(float(d.get("difference") or 0.0)) < 0.9
         if mentor == "same":
             return _("About equally senior")
-        if reverse:
+        if mentor == "less":
+            if reverse:
+                return (
+                    _("The mentor is only a little more junior (reverse mentoring)")
+                    if slight
+                    else _("The mentor is more junior, as reverse mentoring intends")
+                )
             return (
-                _("The mentor is more junior, as reverse mentoring intends")
-                if mentor == "less"
-                else _("The mentor is more senior (reverse mentoring prefers a junior mentor)")
+                _("The mentor is a little more junior")
+                if slight
+                else _("The mentor is more junior")
             )
+        if reverse:
+            return _("The mentor is more senior (reverse mentoring prefers a junior mentor)")
         return (
-            _("The mentor is more senior") if mentor == "more" else _("The mentor is more junior")
+            _("The mentor is only a little more senior")
+            if slight
+            else _("The mentor is more senior")
         )
     return str(factor or "")
 
