@@ -39,6 +39,7 @@ from seedbed.frameworks.services import save_role, set_requirement
 from seedbed.lib.errors import Conflict
 from seedbed.people.models import Person, Team
 from seedbed.people.services import deactivate_person, link_user, save_person, save_team
+from seedbed.search.index import reindex_all
 from seedbed.skills.models import Interest, PersonSkill, Skill, SkillCategory, Source
 from seedbed.skills.services import (
     NewAssertion,
@@ -146,6 +147,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, now: datetime | None = None) -> Demo
             "demo. Use another data folder (SEEDBED_DATA_DIR) for the demo."
         )
     _Builder(random.Random(seed), now or timezone.now()).build()
+    reindex_all()  # the search index, once, over everything built
     return summarise(created=True)
 
 

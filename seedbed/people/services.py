@@ -13,6 +13,7 @@ from seedbed.accounts.services import audit, diff_fields
 from seedbed.knowledge.services import handovers
 from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.people.models import Person, Team
+from seedbed.search.index import schedule_index
 
 PERSON_FIELDS = (
     "full_name",
@@ -84,12 +85,14 @@ def save_person(*, actor: User, person: Person | None = None, data: dict[str, An
             )
     if person is None:
         person = Person.objects.create(**data)
+        schedule_index("person", [person.pk])
         audit(actor=actor, action="person.create", obj=person, summary=f"{person.full_name} added")
         return person
     changes = diff_fields(person, data)
     for field, value in data.items():
         setattr(person, field, value)
     person.save()
+    schedule_index("person", [person.pk])
     if person.user_id and "email" in changes:
         User.objects.filter(pk=person.user_id).update(email=person.email)
     if changes:
@@ -114,6 +117,7 @@ def deactivate_person(*, actor: User, person: Person, left_on: Any = None) -> Pe
     person.is_active = False
     person.left_on = left_on or timezone.localdate()
     person.save(update_fields=["is_active", "left_on"])
+    schedule_index("person", [person.pk])
     if person.user_id:
         User.objects.filter(pk=person.user_id).update(is_active=False)
     Person.objects.filter(manager=person).update(manager=person.manager)
@@ -127,6 +131,7 @@ def reactivate_person(*, actor: User, person: Person) -> Person:
     person.is_active = True
     person.left_on = None
     person.save(update_fields=["is_active", "left_on"])
+    schedule_index("person", [person.pk])
     if person.user_id:
         User.objects.filter(pk=person.user_id).update(is_active=True)
     audit(actor=actor, action="person.reactivate", obj=person, summary=f"{person.full_name} back")
@@ -161,6 +166,7 @@ def erase_person(*, actor: User, person: Person) -> Person:
     person.left_on = person.left_on or timezone.localdate()
     person.erased_at = timezone.now()
     person.save()
+    schedule_index("person", [person.pk])
     Person.objects.filter(manager=person).update(manager=None)
     audit(actor=actor, action="person.erase", obj=person, summary=f"{label}: personal data erased")
     return person
@@ -397,6 +403,7 @@ def save_team(*, actor: User, team: Team | None = None, data: dict[str, Any]) ->
     for field, value in data.items():
         setattr(team, field, value)
     team.save()
+    schedule_index("person", team.members.values_list("pk", flat=True))
     if changes:
         audit(
             actor=actor,

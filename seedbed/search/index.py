@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from functools import partial
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from seedbed.search.backends import full_text
@@ -37,19 +38,28 @@ def _check(kind: str) -> None:
 
 
 def schedule_index(kind: str, ids: Iterable[int]) -> None:
-    """Re-index (or drop, if gone) the objects of ``kind`` with these ids, on commit."""
+    """Re-index (or drop, if gone) the objects of ``kind`` with these ids, on commit. A
+    queryset of ids is read on commit too (no query inside the caller's transaction)."""
     _check(kind)
+    # robust: a failure to index is logged, never turned into an error for a change that
+    # was already committed (``search_reindex`` repairs the index).
+    if isinstance(ids, QuerySet):
+        transaction.on_commit(partial(_index_query, kind, ids), robust=True)
+        return
     wanted = sorted({int(i) for i in ids})
     if wanted:
-        # robust: a failure to index is logged, never turned into an error for a change
-        # that was already committed (``search_reindex`` repairs the index).
         transaction.on_commit(partial(index_now, kind, wanted), robust=True)
 
 
+def _index_query(kind: str, ids: QuerySet[Any]) -> None:
+    index_now(kind, sorted({int(i) for i in ids}))
+
+
 def schedule_reindex(kind: str) -> None:
-    """Re-index every object of ``kind``, on commit (after bulk imports)."""
+    """Re-index every object of ``kind`` (for skills, and everything tagged with skills), on
+    commit (after bulk imports)."""
     _check(kind)
-    transaction.on_commit(partial(reindex_kind, kind), robust=True)
+    transaction.on_commit(partial(reindex_kind, kind, cascade=True), robust=True)
 
 
 @transaction.atomic
@@ -108,9 +118,13 @@ def _index_batch(kind: str, ids: list[int]) -> int:
 
 
 @transaction.atomic
-def reindex_kind(kind: str) -> int:
-    """Re-index every object of ``kind`` and drop documents of objects that are gone."""
+def reindex_kind(kind: str, *, cascade: bool = False) -> int:
+    """Re-index every object of ``kind`` and drop documents of objects that are gone. With
+    ``cascade``, skills take what is tagged with them along."""
     _check(kind)
+    if cascade and kind == "skill":
+        tagged = [reindex_kind(other) for other in ("article", "question", "learning_item")]
+        return reindex_kind(kind) + sum(tagged)
     ids = list(all_ids(kind))
     stale = list(
         SearchDocument.objects.filter(kind=kind)

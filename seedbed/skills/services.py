@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from seedbed.accounts.models import AccessLevel
 from seedbed.accounts.services import audit, diff_fields
 from seedbed.lib.errors import NotAllowed, ServiceError
+from seedbed.search.index import schedule_index
 from seedbed.skills.models import (
     Assertion,
     Interest,
@@ -466,6 +467,7 @@ def save_skill(*, actor: User, skill: Skill | None = None, data: dict[str, Any])
             )
     if skill is None:
         skill = Skill.objects.create(**data)
+        schedule_index("skill", [skill.pk])
         audit(
             actor=actor, action="skill.create", obj=skill, summary=f"Skill '{skill.name}' created"
         )
@@ -474,6 +476,7 @@ def save_skill(*, actor: User, skill: Skill | None = None, data: dict[str, Any])
     for field, value in data.items():
         setattr(skill, field, value)
     skill.save()
+    schedule_index("skill", [skill.pk])
     if changes:
         audit(
             actor=actor,
@@ -521,6 +524,7 @@ def save_category(
     for field, value in data.items():
         setattr(category, field, value)
     category.save()
+    schedule_index("skill", category.skills.values_list("pk", flat=True))
     if changes:
         audit(
             actor=actor,

@@ -38,6 +38,7 @@ from seedbed.imports.services.skills import SkillIndex
 from seedbed.learning.models import Format, ItemSkill, Kind, LearningItem, Prerequisite
 from seedbed.learning.services.catalogue import clean_item_data, cycle_message, split_skill_levels
 from seedbed.lib.errors import ServiceError
+from seedbed.search.index import schedule_index
 
 if TYPE_CHECKING:
     from seedbed.accounts.models import User
@@ -614,6 +615,7 @@ def commit_catalogue(
                     for s, lvl in row.prereq_skills.items()
                 ]
             )
+    schedule_index("learning_item", [ids[row.node] for row in changed])
     counts = preview.counts
     audit(
         actor=actor,

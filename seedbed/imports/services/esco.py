@@ -46,6 +46,7 @@ from seedbed.frameworks.models import Role
 from seedbed.imports.parsing import Column, FileRejected, Table, map_columns
 from seedbed.imports.preview import Outcome, Preview, RowResult, as_text
 from seedbed.imports.services.people import PROGRESS_EVERY, ImportHasErrors, Progress
+from seedbed.search.index import schedule_reindex
 from seedbed.skills.models import Skill, SkillCategory
 from seedbed.skills.services import normalise_aliases
 
@@ -635,6 +636,7 @@ def commit_esco(
     category_ids = _create_categories(plan)
     _write_skills(plan.skills, category_ids)
     _write_roles(plan.roles)
+    schedule_reindex("skill")
     counts = preview.summary()
     names = " + ".join(t.name or "a file" for t in (skills, occupations) if t is not None)
     audit(

@@ -43,6 +43,7 @@ from seedbed.imports.preview import (
 from seedbed.lib.errors import ServiceError
 from seedbed.people.models import Person, Team
 from seedbed.people.services import would_create_cycle
+from seedbed.search.index import schedule_reindex
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -580,6 +581,7 @@ def commit_people(*, table: Table, actor: User | None, progress: Progress | None
     team_ids = _create_teams(plan)
     logins = _write_logins(plan)
     _write_people(plan, role_ids, team_ids, logins)
+    schedule_reindex("person")
     counts = preview.summary()
     audit(
         actor=actor,

@@ -40,6 +40,7 @@ from seedbed.learning.models import (
     Session,
 )
 from seedbed.lib.errors import Conflict, NotAllowed, ServiceError
+from seedbed.search.index import schedule_index
 from seedbed.skills.models import Skill
 from seedbed.skills.services import check_level, level_bounds_by_category
 
@@ -301,6 +302,7 @@ def save_item(
             )
     if skills is not None:
         set_item_skills(actor=actor, item=item, skills=skills)
+    schedule_index("learning_item", [item.pk])
     return item
 
 
@@ -337,6 +339,7 @@ def set_item_skills(
     rows = ItemSkill.objects.bulk_create(
         [ItemSkill(item=item, skill=skill, level=level) for skill, level in skills]
     )
+    schedule_index("learning_item", [item.pk])
     audit(
         actor=actor,
         action="learning.item.skills",
@@ -359,6 +362,7 @@ def set_item_active(*, actor: User, item: LearningItem, active: bool) -> Learnin
     if item.is_active != active:
         item.is_active = active
         item.save(update_fields=["is_active"])
+        schedule_index("learning_item", [item.pk])
         audit(
             actor=actor,
             action="learning.item.restore" if active else "learning.item.archive",
