@@ -7,22 +7,19 @@ URLs with or without htmx: htmx gets the changed section back, a plain form a re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from seedbed.frameworks.models import RoleRequirement
 from seedbed.gaps.charts import Bar, bar_chart
 from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.lib.forms import run_service
@@ -40,17 +37,15 @@ from seedbed.mentoring.forms_pairs import (
     pair_skills,
 )
 from seedbed.mentoring.models import (
-    Answer,
     MentoringSession,
     Pair,
     PairGoal,
     PairState,
     Programme,
 )
+from seedbed.mentoring.selectors import pair_overview
 from seedbed.mentoring.services import cross_training as ct
 from seedbed.mentoring.services import pairs as services
-from seedbed.people.models import Person
-from seedbed.skills.models import PersonSkill, Skill
 
 # --- scoped fetches ------------------------------------------------------------------------
 
@@ -106,107 +101,19 @@ def reasons_of(pair: Pair) -> tuple[list[str], str]:
     )
 
 
-def _level_of(skill_field: str) -> Coalesce:
-    return Coalesce(
-        Subquery(
-            PersonSkill.objects.filter(
-                person_id=OuterRef("pair__mentee_id"), skill_id=OuterRef(skill_field)
-            ).values("level")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(-1),
-    )
-
-
-def _focus_rows(
-    pair: Pair, skills: dict[int, Skill], goals: Sequence[PairGoal], show_levels: bool
-) -> list[dict[str, Any]]:
-    """Focus skills (and the cross-training skill) with the mentee's current level and the
-    target: the pair's target level, else a goal's, else what the mentee's role or target role
-    requires. Two queries."""
-    if not skills:
-        return []
-    levels = (
-        dict(
-            PersonSkill.objects.filter(person=pair.mentee, skill_id__in=skills).values_list(
-                "skill_id", "level"
-            )
-        )
-        if show_levels
-        else {}
-    )
-    roles = [r for r in (pair.mentee.role_id, pair.mentee.target_role_id) if r]
-    required: dict[int, int] = {}
-    for sid, lvl in RoleRequirement.objects.filter(
-        role_id__in=roles, skill_id__in=skills
-    ).values_list("skill_id", "required_level"):
-        required[sid] = max(required.get(sid, 0), lvl)
-    goal_targets = {g.skill_id: g.target_level for g in goals if g.skill_id and g.target_level}
-    rows = []
-    for sid, skill in sorted(skills.items(), key=lambda kv: kv[1].name):
-        target = (
-            pair.target_level
-            if sid == pair.skill_id and pair.target_level is not None
-            else goal_targets.get(sid, required.get(sid))
-        )
-        rows.append({"skill": skill, "level": levels.get(sid), "target": target})
-    return rows
-
-
 def _pair_context(request: AuthedHttpRequest, pair: Pair, **bound: Any) -> dict[str, Any]:
-    user = request.user
-    side = services.side_of(user, pair)
-    show_levels = (
-        side is not None
-        or Person.objects.levels_visible_to(user).filter(pk=pair.mentee_id).exists()
-    )
-    goals = list(
-        pair.goals.select_related("skill")
-        .annotate(current_level=_level_of("skill_id"))
-        .order_by("state", "id")
-    )
-    sessions = list(
-        pair.sessions.select_related("logged_by").prefetch_related(
-            Prefetch("skills", queryset=Skill.objects.order_by("name"))
-        )
-    )
-    feedback = list(pair.feedback.select_related("author"))
-    given_by = {f.author_id for f in feedback}
-    answer = pair.mentor_answer if side == "mentor" else pair.mentee_answer
+    view = pair_overview(request.user, pair)
     strongest, weakest = reasons_of(pair)
-    may_work = services.may_work_on(user, pair)
-    focus = {s.pk: s for s in pair.focus_skills.all()}
-    if pair.skill is not None:
-        focus[pair.skill.pk] = pair.skill
-    worked_on = {**focus, **{g.skill.pk: g.skill for g in goals if g.skill is not None}}
     return {
         "pair": pair,
-        "side": side,
-        "needs_answer": pair.state == PairState.PUBLISHED
-        and side is not None
-        and answer == Answer.PENDING,
+        "v": view,
         "strongest": strongest,
         "weakest": weakest,
-        "focus": _focus_rows(pair, focus, goals, show_levels),
-        "show_levels": show_levels,
-        "goals": goals,
-        "sessions": sessions,
-        "minutes": sum(s.minutes for s in sessions),
-        "private": services.may_see_private(user, pair),
-        "may_work": may_work,
-        "may_end": services.may_end(user, pair),
-        "may_feedback": services.may_give_feedback(user, pair, given_by),
-        "feedback": [f for f in feedback if services.may_read_feedback(user, f)],
-        "feedback_sides": {
-            "mentor": pair.mentor_id in given_by,
-            "mentee": pair.mentee_id in given_by,
-        },
         "session_form": bound.get("session_form")
-        or (SessionForm(skills=list(worked_on.values())) if may_work else None),
-        "goal_form": bound.get("goal_form") or (GoalForm() if may_work else None),
+        or (SessionForm(skills=view.skills) if view.may_work else None),
+        "goal_form": bound.get("goal_form") or (GoalForm() if view.may_work else None),
         "feedback_form": bound.get("feedback_form") or FeedbackForm(),
         "quiet": services.is_quiet(pair, timezone.now()),
-        "today": timezone.localdate(),
     }
 
 
