@@ -597,3 +597,22 @@ def test_every_page_renders_for_a_participant(org: Org, matched: Programme) -> N
         _url("join", matched.pk),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_persons_page_offers_to_ask_them_to_mentor_me(
+    org: Org, clients: dict[str, Client]
+) -> None:
+    link = f"{_url('request_new')}?mentor={org.outsider.pk}"
+    other = clients["employee"].get(f"/people/{org.outsider.pk}/").content.decode()
+    assert link in other and "Ask to mentor me" in other
+    own = clients["outsider"].get(f"/people/{org.outsider.pk}/").content.decode()
+    assert "Ask to mentor me" not in own
+
+
+def test_a_mentee_with_a_mentor_is_not_offered_to_ask_another(
+    org: Org, clients: dict[str, Client], matched: Programme
+) -> None:
+    matching.publish(actor=org.user("admin"), programme=matched)
+    page = clients["employee"].get(_url("participants", matched.pk)).content.decode()
+    assert "You have a mentor in this programme already." in page
+    assert "Ask to mentor me" not in page

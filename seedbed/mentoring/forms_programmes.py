@@ -395,10 +395,14 @@ class RequestForm(forms.Form):
     )
 
     def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        """``programmes``: where the two may meet; none (an empty list) drops the choice."""
         super().__init__(*args, **kwargs)
         field = self.fields["programme"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = programmes
+        if programmes:
+            field.queryset = programmes
+        else:
+            del self.fields["programme"]
 
     def clean_skill(self) -> Skill | None:
         text = " ".join(str(self.cleaned_data.get("skill") or "").split())

@@ -31,6 +31,7 @@ from seedbed.mentoring.forms_programmes import (
 from seedbed.mentoring.models import Pair, Participant, Programme, ProgrammeState
 from seedbed.mentoring.services import programmes as services
 from seedbed.mentoring.services import programmes_queries as queries
+from seedbed.mentoring.services.programmes_rules import LIVE
 from seedbed.skills.models import Skill
 
 EXPORT_PROGRAMMES = [
@@ -385,6 +386,15 @@ def participants(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
         if person is not None
         else None
     )
+    has_mentor = (
+        me is not None
+        and Pair.objects.filter(
+            programme=programme, mentee_id=me.person_id, state__in=LIVE
+        ).exists()
+    )
+    may_ask = (
+        me is not None and me.mentees and not has_mentor and programme.state in services.OPEN_STATES
+    )
     return render(
         request,
         "mentoring/programmes/participants.html",
@@ -395,7 +405,8 @@ def participants(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
             "query": query_without_page(request),
             "is_admin": admin,
             "me": me,
-            "may_ask": me is not None and me.mentees and programme.state in services.OPEN_STATES,
+            "may_ask": may_ask,
+            "has_mentor": has_mentor,
         },
     )
 

@@ -53,10 +53,11 @@ def request_new(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("name")
     )
     chosen_id = _int(request.POST.get("programme") or request.GET.get("programme"))
-    programme = programmes.filter(pk=chosen_id).first() if chosen_id else None
+    options = list(programmes)
+    programme = next((p for p in options if p.pk == chosen_id), None)
     form = RequestForm(
         request.POST or None,
-        programmes=programmes,
+        programmes=programmes if options else [],
         initial={"programme": programme},
     )
     if request.method == "POST" and form.is_valid():
@@ -66,7 +67,7 @@ def request_new(request: AuthedHttpRequest) -> HttpResponse:
             lambda: services.ask_mentor(
                 actor=request.user,
                 mentor=mentor,
-                programme=data["programme"],
+                programme=data.get("programme"),
                 skill=data["skill"],
                 message=data["message"],
             ),
@@ -77,7 +78,7 @@ def request_new(request: AuthedHttpRequest) -> HttpResponse:
                 _("Your request went to %(name)s.") % {"name": mentor.full_name},
             )
             return redirect("mentoring:home")
-        programme = data["programme"]
+        programme = data.get("programme")
     preview = services.preview(programme=programme, mentor=mentor, mentee=mentee)
     return render(
         request,
@@ -87,7 +88,7 @@ def request_new(request: AuthedHttpRequest) -> HttpResponse:
             "programme": programme,
             "form": form,
             "preview": preview,
-            "programmes": programmes,
+            "programmes": options,
         },
         status=400 if form.errors else 200,
     )
