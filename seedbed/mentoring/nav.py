@@ -13,4 +13,7 @@ if TYPE_CHECKING:
 
 def nav_items(user: User) -> list[tuple[str, Any]]:
     # Everyone: their own mentoring, and the programmes they may see (admins also drafts).
-    return [("mentoring:home", _("My mentoring")), ("mentoring:programmes", _("Programmes"))]
+    items = [("mentoring:home", _("My mentoring")), ("mentoring:programmes", _("Programmes"))]
+    if user.is_manager:  # managers for their reporting line, HR for everyone
+        items.append(("mentoring:cross_training", _("Cross-training")))
+    return items
