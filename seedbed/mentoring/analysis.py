@@ -69,39 +69,41 @@ FloatArray = npt.NDArray[np.floating[Any]]
 # --- factors ---------------------------------------------------------------------------------
 
 
-def coverage_by_level(need: IntArray, current: IntArray, level: int) -> FloatArray:
-    """Share of each need (M, K) a mentor at ``level`` covers (0 where no need)."""
-    cur = np.maximum(current, 0).astype(np.float64)
-    span = need.astype(np.float64) - cur
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.clip((level - cur) / span, 0.0, 1.0)
-    return np.where((need >= 0) & (span > 0), share, 0.0)
-
-
 def skill_complementarity(
     need: IntArray, current: IntArray, weight: FloatArray, levels: IntArray
 ) -> FloatArray:
     """The skills factor (M, N). Levels are small integers, so the covered share is a sum over
     the distinct levels ``v`` of ``(weight · share at v) @ [mentor level == v]ᵀ``: one sparse
-    matrix product (a mentee needs a few skills, a mentor holds a few) instead of an
-    (M, N, K) tensor."""
-    m, n = need.shape[0], levels.shape[0]
-    used = (need >= 0).any(axis=0)  # only skills someone needs count
-    need, current, weight, levels = (
-        need[:, used],
-        current[:, used],
-        weight[:, used],
-        levels[:, used],
-    )
-    w = np.where(need >= 0, weight, 0.0).astype(np.float64)
-    total = w.sum(axis=1)
-    held = np.maximum(levels, 0)
-    values = [int(v) for v in np.unique(held) if v > 0]  # no level covers nothing
-    if not values or m == 0 or n == 0:
+    matrix product built from the needs (a mentee has a few) and the mentors' levels (a
+    mentor holds a few), instead of an (M, N, K) tensor."""
+    m, n, k = need.shape[0], levels.shape[0], need.shape[1]
+    ii, kk = np.nonzero(need >= 0)
+    w = np.asarray(weight, dtype=np.float64)[ii, kk]
+    total = np.bincount(ii, weights=w, minlength=m)
+    cur = np.maximum(current[ii, kk], 0).astype(np.float64)
+    span = need[ii, kk].astype(np.float64) - cur
+    useful = (span > 0) & (w > 0)
+    ii, kk, w, cur, span = ii[useful], kk[useful], w[useful], cur[useful], span[useful]
+    jj, kl = np.nonzero(levels > 0)  # no level covers nothing
+    held = levels[jj, kl]
+    values = np.unique(held)
+    if len(values) == 0 or len(ii) == 0:
         return np.zeros((m, n))
-    left = np.hstack([w * coverage_by_level(need, current, v) for v in values])
-    right = np.hstack([held == v for v in values])
-    covered = sparse_product(left, right)
+    # Column v·K + k of both sides stands for "skill k at the v-th level value".
+    a_rows, a_cols, a_data = [], [], []
+    for t, v in enumerate(values):
+        share = np.clip((float(v) - cur) / span, 0.0, 1.0)
+        keep = share > 0
+        a_rows.append(ii[keep])
+        a_cols.append(kk[keep] + t * k)
+        a_data.append(w[keep] * share[keep])
+    shape = (m, len(values) * k)
+    left = sparse.csr_array(
+        (np.concatenate(a_data), (np.concatenate(a_rows), np.concatenate(a_cols))), shape=shape
+    )
+    t_of = np.searchsorted(values, held)
+    right = sparse.csr_array((np.ones(len(jj)), (jj, kl + t_of * k)), shape=(n, len(values) * k))
+    covered = np.asarray((left @ right.T).toarray(), dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total[:, None] > 0, covered / total[:, None], 0.0)
 
