@@ -512,6 +512,7 @@ def find_experts(
         (
             index[i.person_id],
             ranking.KIND_INDEX[i.kind],
+            i.skill_id or 0,  # text matches are direct evidence: their group does not matter
             not _is_direct(i, direct_ids),
             i.value / top_level if i.kind in ranking.LEVEL_KINDS else i.value,
             (now - _aware(i.at, now)).total_seconds() / 86400.0,
@@ -536,6 +537,7 @@ def find_experts(
             by_person.get(pid, []),
             direct_ids=direct_ids,
             skill_names=skill_names,
+            related_skill_id=int(scores.related_skill[i]),
             contributions=_contributions(scores, i, weights),
             available=availability[pid],
         )
@@ -567,28 +569,30 @@ def _summarise(
     *,
     direct_ids: set[int],
     skill_names: dict[int, str],
+    related_skill_id: int,
     contributions: dict[str, float],
     available: bool,
 ) -> dict[str, Any]:
-    """What was counted for one person, per evidence kind, direct and on related skills."""
+    """What was counted for one person, per evidence kind: on the skills asked for, and on
+    the one related skill that counted (``related_skill_id``, -1 for none)."""
     counts = {k: 0 for k in ranking.KINDS if k not in ranking.LEVEL_KINDS}
     related_counts = dict(counts)
     best_level: _Item | None = None
     best_related: _Item | None = None
     articles: dict[int, str] = {}
     questions: dict[int, str] = {}
-    related_skills: set[str] = set()
     last: datetime | date | None = None
     for item in items:
         direct = _is_direct(item, direct_ids)
+        if not direct and item.skill_id != related_skill_id:
+            continue  # evidence on other related skills did not count
         if item.at is not None and (last is None or _date(item.at) > _date(last)):
             last = item.at
         if item.kind in ranking.LEVEL_KINDS:
-            key = (TIERS.get(item.source or "", 0) >= VALIDATED_TIER, item.level or 0)
             if direct:
-                if best_level is None or key > _level_key(best_level):
+                if best_level is None or _level_key(item) > _level_key(best_level):
                     best_level = item
-            elif best_related is None or key > _level_key(best_related):
+            elif best_related is None or _level_key(item) > _level_key(best_related):
                 best_related = item
         else:
             amount = int(item.value) if item.kind == "votes" else 1
@@ -597,14 +601,12 @@ def _summarise(
                 articles[item.ref[0]] = item.ref[1]
             if item.kind == "accepted_answers" and item.ref is not None:
                 questions[item.ref[0]] = item.ref[1]
-        if not direct and item.skill_id is not None:
-            related_skills.add(skill_names.get(item.skill_id, ""))
     return {
         "level": _level_dict(best_level, skill_names),
-        "related_level": _level_dict(best_related, skill_names),
         **counts,
+        "related_skill": skill_names.get(related_skill_id) if related_skill_id >= 0 else None,
+        "related_level": _level_dict(best_related, skill_names),
         "related": {k: v for k, v in related_counts.items() if v},
-        "related_skills": sorted(s for s in related_skills if s),
         "articles_list": [{"id": k, "title": v} for k, v in list(articles.items())[:TOP_ITEMS]],
         "answered_list": [{"id": k, "title": v} for k, v in list(questions.items())[:TOP_ITEMS]],
         "last_active": _date(last) if last is not None else None,
@@ -634,68 +636,69 @@ def _date(moment: datetime | date) -> date:
     return timezone.localdate(moment) if isinstance(moment, datetime) else moment
 
 
+def _phrases(level: dict[str, Any] | None, counts: dict[str, int], *, in_skill: bool) -> list[str]:
+    parts: list[str] = []
+    if level:
+        if in_skill:
+            template = (
+                _("validated level %(level)s in %(skill)s")
+                if level["validated"]
+                else _("self-rated level %(level)s in %(skill)s")
+            )
+        else:
+            template = (
+                _("validated level %(level)s")
+                if level["validated"]
+                else _("self-rated level %(level)s")
+            )
+        parts.append(template % {"level": level["level"], "skill": level["skill"]})
+    n = counts.get("certification", 0)
+    if n:
+        parts.append(ngettext("%(n)d certificate", "%(n)d certificates", n) % {"n": n})
+    n = counts.get("articles", 0)
+    if n:
+        parts.append(ngettext("%(n)d article", "%(n)d articles", n) % {"n": n})
+    n = counts.get("accepted_answers", 0)
+    if n:
+        parts.append(ngettext("%(n)d accepted answer", "%(n)d accepted answers", n) % {"n": n})
+    n = counts.get("votes", 0)
+    if n:
+        parts.append(ngettext("%(n)d up-vote", "%(n)d up-votes", n) % {"n": n})
+    n = counts.get("mentoring", 0)
+    if n:
+        parts.append(ngettext("mentored %(n)d person", "mentored %(n)d people", n) % {"n": n})
+    return parts
+
+
 def explain(evidence: dict[str, Any], *, now: datetime) -> str:
     """The evidence in words, e.g. "validated level 4 in Kubernetes, 3 articles, 7 accepted
     answers, last active 2 weeks ago". Only what was counted (and so what the viewer may see)."""
-    parts: list[str] = []
-    level = evidence.get("level")
-    if level:
-        template = (
-            _("validated level %(level)s in %(skill)s")
-            if level["validated"]
-            else _("self-rated level %(level)s in %(skill)s")
-        )
-        parts.append(template % {"level": level["level"], "skill": level["skill"]})
-    n = evidence.get("certification", 0)
-    if n:
-        parts.append(ngettext("%(n)d certificate", "%(n)d certificates", n) % {"n": n})
-    n = evidence.get("articles", 0)
-    if n:
-        parts.append(ngettext("%(n)d article", "%(n)d articles", n) % {"n": n})
-    n = evidence.get("accepted_answers", 0)
-    if n:
-        parts.append(ngettext("%(n)d accepted answer", "%(n)d accepted answers", n) % {"n": n})
-    n = evidence.get("votes", 0)
-    if n:
-        parts.append(ngettext("%(n)d up-vote", "%(n)d up-votes", n) % {"n": n})
-    n = evidence.get("mentoring", 0)
-    if n:
-        parts.append(ngettext("mentored %(n)d person", "mentored %(n)d people", n) % {"n": n})
-    related_level = evidence.get("related_level")
-    if related_level:
-        template = (
-            _("validated level %(level)s in related %(skill)s")
-            if related_level["validated"]
-            else _("self-rated level %(level)s in related %(skill)s")
-        )
-        parts.append(template % {"level": related_level["level"], "skill": related_level["skill"]})
-    related = evidence.get("related") or {}
-    n_related = sum(related.values())
-    if n_related:
-        parts.append(
-            ngettext(
-                "%(n)d more item on related skills (%(skills)s)",
-                "%(n)d more items on related skills (%(skills)s)",
-                n_related,
-            )
-            % {"n": n_related, "skills": ", ".join(evidence.get("related_skills", [])[:3])}
+    parts = _phrases(evidence.get("level"), evidence, in_skill=True)
+    related = _phrases(evidence.get("related_level"), evidence.get("related") or {}, in_skill=False)
+    segments = [", ".join(parts)] if parts else []
+    if related and evidence.get("related_skill"):
+        segments.append(
+            _("on the related %(skill)s: %(evidence)s")
+            % {"skill": evidence["related_skill"], "evidence": ", ".join(related)}
         )
     last = evidence.get("last_active")
     if last is not None:
         moment = datetime(last.year, last.month, last.day, tzinfo=now.tzinfo)
         if (now.date() - last).days < 1:
-            parts.append(_("last active today"))
+            segments.append(_("last active today"))
         else:
-            parts.append(_("last active %(ago)s ago") % {"ago": timesince(moment, now, depth=1)})
-    return ", ".join(parts)
+            segments.append(_("last active %(ago)s ago") % {"ago": timesince(moment, now, depth=1)})
+    # A related part lists evidence with commas itself: semicolons keep the parts apart.
+    return ("; " if related else ", ").join(segments)
 
 
 def raw_levels(skill_id: int) -> list[tuple[int, int]]:
-    """The "declared skills only" baseline: (person id, level) of active holders, best first.
-    One query (the benchmark's raw query and the evaluation's baseline)."""
+    """The "declared skills only" baseline: (person id, level) of active holders, highest
+    level first, newest assessment first among equals. One query (the benchmark's raw query
+    and the evaluation's baseline)."""
     return list(
         PersonSkill.objects.filter(skill_id=skill_id, person__is_active=True)
-        .order_by("-level", "person_id")
+        .order_by("-level", "-assessed_at", "person_id")
         .values_list("person_id", "level")
     )
 

@@ -59,14 +59,16 @@ class LinkOut(Schema):
 
 class ExpertEvidenceOut(Schema):
     level: LevelOut | None = Field(description="Best current level on a skill asked for.")
-    related_level: LevelOut | None = Field(description="Best current level on a related skill.")
+    related_skill: str | None = Field(
+        description="The one related skill whose evidence counted (the person's strongest)."
+    )
+    related_level: LevelOut | None = Field(description="Current level on that related skill.")
     certification: int
     articles: int
     accepted_answers: int
     votes: int = Field(description="Net up-votes on their answers.")
     mentoring: int = Field(description="Mentees mentored with the skill in focus.")
-    related: dict[str, int] = Field(description="Counts per kind on related skills.")
-    related_skills: list[str]
+    related: dict[str, int] = Field(description="Counts per kind on that related skill.")
     articles_list: list[LinkOut]
     answered_list: list[LinkOut] = Field(description="Questions where their answer was accepted.")
     last_active: date | None
