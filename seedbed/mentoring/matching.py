@@ -227,7 +227,7 @@ class Inputs:
     min_score: float
     skill_ids: np.ndarray  # K
     skill_names: list[str]
-    skill_terms: list[list[str]]  # lower-case name and aliases
+    skill_terms: list[list[str]]  # name and aliases, for goal texts
     skill_weight: np.ndarray  # criticality weight per skill
     mentees: Side
     mentors: Side
@@ -278,19 +278,13 @@ def language_list(text: str) -> list[str]:
     return found
 
 
-_OFFSETS: dict[str, float] = {}
-
-
 def utc_offset_hours(zone: str, now: datetime) -> float:
-    """The zone's offset from UTC now, in hours (NaN for an unknown zone)."""
-    key = f"{zone}@{now:%Y%m%d%H}"
-    if key not in _OFFSETS:
-        try:
-            off = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
-            _OFFSETS[key] = off.total_seconds() / 3600.0 if off is not None else float("nan")
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            _OFFSETS[key] = float("nan")
-    return _OFFSETS[key]
+    """The zone's offset from UTC at ``now``, in hours (NaN for an unknown zone)."""
+    try:
+        off = now.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return float("nan")
+    return off.total_seconds() / 3600.0 if off is not None else float("nan")
 
 
 def _tokens(text: str) -> list[str]:
@@ -404,7 +398,8 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
             )
         )
     # Query 7: requirements of the mentees' roles and target roles.
-    role_ids = {r[10] for r in rows if r[10]} | {r[11] for r in rows if r[11]}
+    learners = [r for r in rows if r[2] in (ParticipantRole.MENTEE, ParticipantRole.BOTH)]
+    role_ids = {r[10] for r in learners if r[10]} | {r[11] for r in learners if r[11]}
     reqs = list(
         RoleRequirement.objects.filter(role_id__in=role_ids)
         .order_by()
@@ -519,6 +514,13 @@ def _assemble(
     known_k[known_k] = skill_ids[lv_k[known_k]] == lv[known_k, 1]
     lv, lv_k = lv[known_k], lv_k[known_k]
 
+    offsets: dict[str, float] = {}
+
+    def offset_of(zone: str) -> float:
+        if zone not in offsets:
+            offsets[zone] = utc_offset_hours(zone, now) if zone else float("nan")
+        return offsets[zone]
+
     def side(members: list[tuple[Any, ...]]) -> Side:
         n = len(members)
         wants = np.zeros((n, n_k), dtype=bool)
@@ -550,7 +552,7 @@ def _assemble(
             names=[row[13] for row in members],
             languages=[language_list(row[4] or row[7] or "") for row in members],
             zones=zones,
-            offsets=np.array([utc_offset_hours(z, now) if z else np.nan for z in zones]),
+            offsets=np.array([offset_of(z) for z in zones], dtype=np.float64),
             teams=np.array([row[9] or 0 for row in members], dtype=np.int64),
             seniority=an.seniority(dep, rep, tenure),
             wants=wants,
