@@ -273,6 +273,8 @@ def test_reasons_name_the_skill_that_matters_and_the_goal(
     assert "Level 5 in Python where Emil needs 3" in texts
     goals = next(r for r in pair.reasons if r["factor"] == "goals")
     assert set(goals["detail"]["skills"]) == {"Python", "Docker"}
+    # The skill that weighs most first: Python is a gap and wanted, Docker only named.
+    assert matching.describe(goals) == "Can help with Python, Docker, which Emil wants to learn"
     assert pair.focus_skill_ids[:2] == [python.pk, k8s.pk]
     # The programme is about Kubernetes only: Python and Docker are out of scope.
     prog.skills.set([k8s])

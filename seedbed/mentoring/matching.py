@@ -908,15 +908,15 @@ def describe(reason: dict[str, Any]) -> str:
     if factor == "goals":
         skills = list(d.get("skills") or [])
         if skills:
-            return _("Offers %(skills)s, which %(name)s wants to learn") % {
+            return _("Can help with %(skills)s, which %(name)s wants to learn") % {
                 "skills": ", ".join(skills),
                 "name": name,
             }
         if not d.get("wanted"):
             return _("%(name)s named no skills as goals") % {"name": name}
         return ngettext(
-            "Does not offer the skill %(name)s wants to learn",
-            "Offers none of the %(count)d skills %(name)s wants to learn",
+            "Cannot help with the skill %(name)s wants to learn",
+            "Can help with none of the %(count)d skills %(name)s wants to learn",
             int(d["wanted"]),
         ) % {"count": int(d["wanted"]), "name": name}
     if factor == "language":
