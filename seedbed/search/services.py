@@ -231,13 +231,17 @@ def _result(row: tuple[Any, ...], matcher: highlight.Matcher) -> SearchResult:
     _id, kind, object_id, title, extra, body, meta, score = row
     if isinstance(meta, str):
         meta = json.loads(meta)
-    # Hits in the text first, then in the tags (a person's team, a skill's aliases); else
-    # the start of the text.
-    snippet = (
-        highlight.snippet(body or "", matcher)
-        or highlight.snippet((extra or "").replace("\n", " · "), matcher)
-        or highlight.lead(body or "")
-    )
+    # Hits in the text first, then in the tags (a skill's aliases, an article's skills);
+    # else the start of the text. A person's facts (role, team, place) are shown beside the
+    # name instead.
+    if kind == "person":
+        snippet = SafeString("")
+    else:
+        snippet = (
+            highlight.snippet(body or "", matcher)
+            or highlight.snippet((extra or "").replace("\n", " · "), matcher)
+            or highlight.lead(body or "")
+        )
     return SearchResult(
         kind=kind,
         object_id=int(object_id),
