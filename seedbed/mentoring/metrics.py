@@ -205,6 +205,15 @@ class LevelChange:
     difference: float | None
     p_value: float | None
 
+    @property
+    def text(self) -> dict[str, str]:
+        """The changes as signed text for pages."""
+        return {
+            "mentee": signed(self.mentee_mean),
+            "comparison": signed(self.comparison_mean),
+            "difference": signed(self.difference),
+        }
+
 
 def summarise_changes(changes: Sequence[Change], peers: set[int]) -> LevelChange:
     """Means of the mentees' and the comparison groups' changes, their mean difference over
@@ -230,6 +239,19 @@ def summarise_changes(changes: Sequence[Change], peers: set[int]) -> LevelChange
         difference=round(float(diffs.mean()), 2) if len(diffs) else None,
         p_value=p_value,
     )
+
+
+def signed(value: float | None, decimals: int = 2) -> str:
+    """A change for people: +1.67, −0.50, ±0; None → "–" (localised decimals)."""
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "–"
+    rounded = round(value, decimals)
+    if rounded == 0:
+        return "±0"
+    sign = "+" if rounded > 0 else "−"
+    return f"{sign}{number_format(abs(rounded), decimals)}"
 
 
 def pair_months(started: datetime, ended: datetime | None, now: datetime) -> float:
@@ -264,6 +286,14 @@ class PairRow:
     @property
     def state_label(self) -> str:
         return str(PairState(self.state).label)
+
+    @property
+    def change_text(self) -> str:
+        return signed(self.level_change)
+
+    @property
+    def comparison_text(self) -> str:
+        return signed(self.comparison_change)
 
 
 @dataclass(frozen=True)

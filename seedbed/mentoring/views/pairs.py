@@ -418,12 +418,8 @@ def _charts(x: m.Metrics) -> dict[str, Any]:
     if lv.mentee_mean is not None:
         charts["levels"] = bar_chart(
             [
-                Bar(_("Mentees"), lv.mentee_mean, text=f"{lv.mentee_mean:+.2f}"),
-                Bar(
-                    _("Comparison group"),
-                    lv.comparison_mean,
-                    text=f"{lv.comparison_mean:+.2f}" if lv.comparison_mean is not None else "–",
-                ),
+                Bar(_("Mentees"), lv.mentee_mean, text=lv.text["mentee"]),
+                Bar(_("Comparison group"), lv.comparison_mean, text=lv.text["comparison"]),
             ],
             label=_("Mean level change on goal and focus skills since the pairs started"),
         )
