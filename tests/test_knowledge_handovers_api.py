@@ -195,3 +195,18 @@ def test_detail_query_count_is_fixed(kc: KC, api, django_assert_num_queries) -> 
         # bearer token + user, the interview with counts, its prompts with skills
         with django_assert_num_queries(3):
             assert client.get(f"{API}/handovers/{interview.pk}").status_code == 200
+
+
+def test_setting_leaving_on_through_the_people_api_starts_the_handover(kc: KC, api) -> None:
+    day = (timezone.localdate() + timedelta(days=21)).isoformat()
+    url = f"/api/v1/people/{kc.org.employee.pk}"
+    assert api["manager"].patch(url, {"leaving_on": day}, "application/json").status_code == 403
+    assert not HandoverInterview.objects.exists()
+    response = api["admin"].patch(url, {"leaving_on": day}, "application/json")
+    assert response.status_code == 200 and response.json()["leaving_on"] == day
+    interview = HandoverInterview.objects.get()
+    assert (interview.reason, interview.due_on.isoformat()) == ("leaving", day)  # type: ignore[union-attr]
+    listed = api["manager"].get(f"{API}/handovers?reason=leaving").json()
+    assert [i["id"] for i in listed["items"]] == [interview.pk]
+    cleared = api["admin"].patch(url, {"leaving_on": None}, "application/json")
+    assert cleared.json()["leaving_on"] is None
