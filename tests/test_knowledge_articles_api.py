@@ -281,21 +281,33 @@ def test_anonymous_gets_401(org):
     assert Client().get(API + "/articles").status_code == 401
 
 
-LIST_BUDGET = [
-    "bearer token + user",
-    "count(*) of the filtered rows",
-    "the page of rows (owner, created_by joined)",
-    "prefetch the page's skills",
-]
+AUTH = "bearer token + user"
+PAGE = ["count(*) of the rows", "the page of rows (owner, created_by joined)"]
+API_BUDGETS: dict[str, list[str]] = {
+    "/articles": [AUTH, *PAGE, "prefetch the page's skills"],
+    "/articles?skill={skill}&sort=title": [AUTH, *PAGE, "prefetch the page's skills"],
+    "/articles/review-queue": [AUTH, *PAGE, "prefetch the page's skills"],
+    "/articles/{first}/revisions": [AUTH, "the article (visible_to)", "count(*)", "the page"],
+}
 
 
 @pytest.mark.parametrize("n", [2, 20])
-def test_list_query_budget(org, api, django_assert_num_queries, n):
+@pytest.mark.parametrize("path", sorted(API_BUDGETS))
+def test_list_query_budgets(org, api, django_assert_num_queries, n, path):
     skills = list(Skill.objects.all())
+    first = None
     for i in range(n):
-        write(org, title=f"A{i}", skill_ids=[s.pk for s in skills], owner=org.manager)
+        article = write(org, title=f"A{i}", skill_ids=[s.pk for s in skills])
+        first = first or article
+        services.update_article(
+            actor=org.user("employee"), article=first, data={"body": f"v{i + 2}"}
+        )
+    assert first is not None
+    Article.objects.update(review_due_on=timezone.localdate())
+    target = path.format(first=first.pk, skill=skills[0].pk)
     c = api["employee"]
-    c.get("/articles")  # warm up (token last_used_at)
-    with django_assert_num_queries(len(LIST_BUDGET)):
-        r = c.get("/articles")
-    assert r.json()["count"] == n
+    c.client.get(API + target, **c.headers)  # warm up (token last_used_at)
+    with django_assert_num_queries(len(API_BUDGETS[path])):
+        r = c.client.get(API + target, **c.headers)
+    assert r.status_code == 200
+    assert r.json()["count"] == (n + 1 if "revisions" in path else n)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -209,8 +209,11 @@ class ArticleForm(forms.Form):
     def __init__(self, *args: Any, article: Article | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep = list(article.skills.values_list("pk", flat=True)) if article else []
+        # The article's skills first, so the tagged ones are in view without scrolling.
         self.fields["skills"].queryset = (  # type: ignore[attr-defined]
-            Skill.objects.filter(Q(is_active=True) | Q(pk__in=keep)).order_by("name")
+            Skill.objects.filter(Q(is_active=True) | Q(pk__in=keep))
+            .annotate(tagged=Case(When(pk__in=keep, then=0), default=1))
+            .order_by("tagged", "name")
         )
         if article is None:
             # A new article is published or a draft, never archived.
@@ -251,7 +254,7 @@ class PreviewForm(forms.Form):
 
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label=_("New owner"), queryset=Person.objects.none(), empty_label=None
+        label=_("New owner"), queryset=Person.objects.none(), empty_label=_("— choose —")
     )
 
     def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:

@@ -211,7 +211,10 @@ def article_new(request: AuthedHttpRequest) -> HttpResponse:
     """Write an article; ``?template=lesson|howto`` prefills the text with its structure and
     ``?question=<id>`` links it to the question it came from."""
     template = ARTICLE_TEMPLATES.get(request.GET.get("template", ""))
-    initial: dict[str, Any] = {"review_interval_days": services.DEFAULT_REVIEW_DAYS}
+    initial: dict[str, Any] = {
+        "review_interval_days": services.DEFAULT_REVIEW_DAYS,
+        "state": ArticleState.PUBLISHED,
+    }
     if template is not None:
         initial.update({"kind": template.kind, "body": str(template.body)})
     form = ArticleForm(request.POST or None, initial=initial)
