@@ -123,3 +123,39 @@ def test_export_and_erasure_cover_learning_certificates_and_plans(org, clients, 
     assert not os.path.exists(path)
     assert Enrolment.objects.get(person=org.employee).reaction_comment == ""
     assert Goal.objects.get(plan=plan).note == ""
+
+
+def test_export_and_erasure_cover_mentoring_and_knowledge(org):
+    """The request-level export carries the person's mentoring and knowledge data, and
+    erasure through the API removes what they wrote there (private session notes, comments)
+    while the organisation's articles stay, without their name."""
+    from datetime import date
+
+    from seedbed.knowledge.models import Article, Comment, Question
+    from seedbed.mentoring.models import MentoringSession, Pair, PairState, Programme
+
+    programme = Programme.objects.create(name="Guild")
+    pair = Pair.objects.create(
+        programme=programme, mentor=org.lead, mentee=org.employee, state=PairState.ACTIVE
+    )
+    MentoringSession.objects.create(
+        pair=pair, held_on=date(2026, 11, 1), private_notes="MENTEE-PRIVATE-41"
+    )
+    article = Article.objects.create(title="Deploying", body="Steps", owner=org.employee)
+    question = Question.objects.create(title="How to deploy?", asked_by=org.employee)
+    Comment.objects.create(question=question, author=org.employee, body="COMMENT-TEXT-41")
+
+    api = Client(**bearer(org.admin))
+    data = api.get(f"/api/v1/people/{org.employee.pk}/personal-data").json()
+    dumped = json.dumps(data)
+    assert "mentoring" in data and "knowledge" in data
+    assert "MENTEE-PRIVATE-41" in dumped and "COMMENT-TEXT-41" in dumped
+    assert "Deploying" in dumped
+
+    assert api.post(f"/api/v1/people/{org.employee.pk}/erase").status_code == 200
+    assert MentoringSession.objects.get(pair=pair).private_notes == ""
+    assert not Comment.objects.filter(body="COMMENT-TEXT-41").exists()
+    article.refresh_from_db()
+    assert article.owner is None and article.title == "Deploying"
+    pair.refresh_from_db()
+    assert pair.state == PairState.ENDED

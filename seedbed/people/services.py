@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from seedbed.accounts.models import AccessLevel, User
 from seedbed.accounts.services import audit, diff_fields
+from seedbed.knowledge import personal_data as knowledge_data
 from seedbed.knowledge.services import handovers
 from seedbed.lib.errors import NotAllowed, ServiceError
+from seedbed.mentoring import personal_data as mentoring_data
 from seedbed.people.models import Person, Team
 from seedbed.search.index import schedule_index
 
@@ -150,6 +152,8 @@ def erase_person(*, actor: User, person: Person) -> Person:
     person.interests.all().delete()
     person.notifications.all().delete()  # their inbox: titles, bodies, their email address
     _erase_learning(person)
+    mentoring_data.erase(person)
+    knowledge_data.erase(person)
     if person.user_id:
         user = User.objects.get(pk=person.user_id)
         user.email = f"erased-{person.pk}@invalid"
@@ -272,6 +276,8 @@ def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
         "notifications": notifications,
         "survey_tasks": survey_tasks,
         **learning_and_growth,
+        "mentoring": mentoring_data.export(person),
+        "knowledge": knowledge_data.export(person),
         "audit": audit_entries,
     }
 
