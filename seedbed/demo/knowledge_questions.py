@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from seedbed.accounts.models import User
 from seedbed.demo import data
 from seedbed.knowledge.models import Answer, Question
 from seedbed.knowledge.services import questions as services
@@ -193,8 +194,8 @@ QUESTIONS: list[DemoQuestion] = [
         ),
     ),
     DemoQuestion(
-        "sara", 4, "Where are the brand design templates for trade-show slides?",
-        "", (),
+        "sara", 4, "Where are the brand templates for trade-show slides?",
+        "", ("Brand design", "Event management"),
         answers=(
             DemoAnswer(
                 "ella",
@@ -232,7 +233,7 @@ def build_questions(*, now: datetime | None = None) -> None:
     }
     skills = {s.name: s for s in Skill.objects.filter(is_active=True)}
 
-    def user(key: str):  # type: ignore[no-untyped-def]
+    def user(key: str) -> User:
         found = people[key].user
         assert found is not None, key
         return found
