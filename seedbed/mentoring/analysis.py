@@ -29,8 +29,9 @@ Pair-score factors, each in 0..1 (the score is their weighted mean, see ``combin
   reverse mentoring the sign flips: the more junior mentor scores high.
 
 ``solve`` is exact: ``scipy.optimize.linear_sum_assignment`` over mentees × mentor capacity
-slots, forbidden cells weighing nothing (see ``solve``). Scores are quantised to 1e-6 and the costs are
-integers, so the lexicographic objectives below are exact in floating point:
+slots, forbidden cells weighing nothing (see ``solve``). Scores are quantised to 1e-6 and the
+gains are integers (below 2⁵³ in total for up to about 90,000 mentees), so the lexicographic
+objectives below are exact in floating point:
 
 - "quality": the highest total score; among equal totals, the most pairs;
 - "coverage": the most mentees matched; among those, the highest total score.
