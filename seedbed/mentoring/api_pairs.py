@@ -30,12 +30,12 @@ from seedbed.mentoring.schemas_pairs import (
     PairGoalIn,
     PairGoalOut,
     PairListFilter,
+    PairSummaryOut,
     ProgrammeMetricsOut,
     feedback_out,
     goal_out,
     pair_detail_out,
 )
-from seedbed.mentoring.schemas_programmes import PairOut
 from seedbed.mentoring.selectors import pair_overview
 from seedbed.mentoring.services import cross_training as ct
 from seedbed.mentoring.services import pairs as services
@@ -124,12 +124,12 @@ def _goal_data(payload: PairGoalIn) -> services.GoalData:
 # --- pairs ---------------------------------------------------------------------------------
 
 
-@router.get("/mentoring/pairs", response={200: list[PairOut], **ERRORS})
+@router.get("/mentoring/pairs", response={200: list[PairSummaryOut], **ERRORS})
 @paginate(Pagination)
 def list_pairs(request: AuthedRequest, filters: Query[PairListFilter]) -> QuerySet[Pair]:
     """Pairs you may see: your own (once published), your reporting line's; HR every pair.
     Newest first."""
-    qs = _pairs(request).prefetch_related("focus_skills")
+    qs = _pairs(request)
     if filters.programme is not None:
         qs = qs.filter(programme_id=filters.programme)
     if filters.state is not None:

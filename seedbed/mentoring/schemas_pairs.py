@@ -11,8 +11,55 @@ from pydantic import Field
 
 from seedbed.lib.schemas import Id, In, Text
 from seedbed.mentoring.models import Answer, PairGoalState, PairOrigin, PairState
-from seedbed.mentoring.schemas_programmes import ReasonOut, reason_out
 from seedbed.mentoring.services.pairs import side_of
+
+
+class PairReasonOut(Schema):
+    factor: str
+    value: float = Field(description="The factor's score, 0–1.")
+    text: str = Field(description="The reason in words.")
+    detail: dict[str, Any]
+
+
+def reason_out(reason: dict[str, Any]) -> dict[str, Any]:
+    """One of the matcher's stored reasons with its sentence (``matching.describe``)."""
+    from seedbed.mentoring.matching import describe
+
+    return {
+        "factor": str(reason.get("factor", "")),
+        "value": float(reason.get("value", 0.0)),
+        "text": describe(reason),
+        "detail": dict(reason.get("detail") or {}),
+    }
+
+
+class PairSummaryOut(Schema):
+    """A pair in a list (detail: ``PairDetailOut``)."""
+
+    id: int
+    programme_id: int | None
+    mentor_id: int
+    mentor_name: str
+    mentee_id: int
+    mentee_name: str
+    state: PairState
+    origin: PairOrigin
+    skill_id: int | None
+    target_level: int | None
+    score: float
+    created_at: datetime
+    published_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    last_activity_at: datetime | None
+
+    @staticmethod
+    def resolve_mentor_name(obj: Any) -> str:
+        return str(obj.mentor.full_name)
+
+    @staticmethod
+    def resolve_mentee_name(obj: Any) -> str:
+        return str(obj.mentee.full_name)
 
 
 class PairFocusOut(Schema):
@@ -81,8 +128,8 @@ class PairDetailOut(Schema):
     state: PairState
     origin: PairOrigin
     score: float
-    reasons: list[ReasonOut] = Field(description="The three strongest, strongest first.")
-    weakest: ReasonOut | None
+    reasons: list[PairReasonOut] = Field(description="The three strongest, strongest first.")
+    weakest: PairReasonOut | None
     focus_skill_ids: list[int]
     locked: bool
     mentor_answer: Answer
