@@ -640,7 +640,7 @@ def route_question(*, question: Question, now: datetime | None = None) -> list[R
         # two questions asked at once cannot both take an expert's last slot of the week.
         people = {
             p.pk: p
-            for p in Person.objects.select_for_update()
+            for p in Person.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk__in=ids, is_active=True, left_on__isnull=True, user__is_active=True)
         }
