@@ -24,27 +24,27 @@ from seedbed.mentoring.models import (
     Programme,
 )
 from seedbed.mentoring.schemas_programmes import (
-    AnswerIn,
-    LockIn,
-    MentorOut,
-    PairFilter,
-    PairOut,
-    ParticipantFilter,
-    ParticipantOut,
-    ParticipationIn,
-    PreviewFilter,
-    PreviewOut,
+    MatchedPairFilter,
+    MatchedPairOut,
+    MatchingProposalOut,
+    MatchingPublishedOut,
+    MatchingRunIn,
+    MentorRequestFilter,
+    MentorRequestIn,
+    MentorRequestOut,
+    MentorRequestPreviewFilter,
+    MentorRequestPreviewOut,
+    PairAnswerIn,
+    PairLockIn,
+    PairSwapIn,
     ProgrammeFilter,
     ProgrammeIn,
+    ProgrammeMentorOut,
     ProgrammeOut,
-    ProposalOut,
-    PublishedOut,
-    RequestFilter,
-    RequestIn,
-    RequestOut,
-    RunIn,
-    StateIn,
-    SwapIn,
+    ProgrammeParticipantFilter,
+    ProgrammeParticipantOut,
+    ProgrammeParticipationIn,
+    ProgrammeStateIn,
 )
 from seedbed.mentoring.services import programmes as services
 from seedbed.mentoring.services import programmes_matching as matching
@@ -197,7 +197,9 @@ def delete_programme(request: AuthedRequest, programme_id: Path[Id]) -> Status[N
 @router.post(
     "/mentoring/programmes/{programme_id}/state", response={200: ProgrammeOut, **WITH_CONFLICT}
 )
-def set_state(request: AuthedRequest, programme_id: Path[Id], payload: StateIn) -> Programme:
+def set_state(
+    request: AuthedRequest, programme_id: Path[Id], payload: ProgrammeStateIn
+) -> Programme:
     """HR: draft → open → running → closed (see the programme services for the rules)."""
     services.set_state(
         actor=request.user,
@@ -210,7 +212,9 @@ def set_state(request: AuthedRequest, programme_id: Path[Id], payload: StateIn) 
 # --- participants and sign-up -------------------------------------------------------------
 
 
-def _participants(programme: Programme, filters: ParticipantFilter, *, mentors_only: bool) -> Any:
+def _participants(
+    programme: Programme, filters: ProgrammeParticipantFilter, *, mentors_only: bool
+) -> Any:
     team = None
     if filters.team_id is not None:
         team = Team.objects.filter(pk=filters.team_id).first()
@@ -230,22 +234,23 @@ def _participants(programme: Programme, filters: ParticipantFilter, *, mentors_o
 
 @router.get(
     "/mentoring/programmes/{programme_id}/participants",
-    response={200: list[ParticipantOut], **ERRORS},
+    response={200: list[ProgrammeParticipantOut], **ERRORS},
 )
 @paginate(Pagination)
 def list_participants(
-    request: AuthedRequest, programme_id: Path[Id], filters: Query[ParticipantFilter]
+    request: AuthedRequest, programme_id: Path[Id], filters: Query[ProgrammeParticipantFilter]
 ) -> Any:
     """HR: everyone signed up, with everything they said (goals, exclusions)."""
     return _participants(_admin_programme(request, programme_id), filters, mentors_only=False)
 
 
 @router.get(
-    "/mentoring/programmes/{programme_id}/mentors", response={200: list[MentorOut], **ERRORS}
+    "/mentoring/programmes/{programme_id}/mentors",
+    response={200: list[ProgrammeMentorOut], **ERRORS},
 )
 @paginate(Pagination)
 def list_mentors(
-    request: AuthedRequest, programme_id: Path[Id], filters: Query[ParticipantFilter]
+    request: AuthedRequest, programme_id: Path[Id], filters: Query[ProgrammeParticipantFilter]
 ) -> Any:
     """The programme's mentors, whom a mentee may ask directly (``role`` and ``paired`` do
     not apply here)."""
@@ -282,7 +287,7 @@ def _participation(programme: Programme, person: Person) -> Participant:
     return found
 
 
-def _participation_input(payload: ParticipationIn) -> services.ParticipationInput:
+def _participation_input(payload: ProgrammeParticipationIn) -> services.ParticipationInput:
     return services.ParticipationInput(
         role=payload.role,
         capacity=payload.capacity,
@@ -299,7 +304,7 @@ def _participation_input(payload: ParticipationIn) -> services.ParticipationInpu
 
 @router.get(
     "/mentoring/programmes/{programme_id}/participation",
-    response={200: ParticipantOut, **ERRORS},
+    response={200: ProgrammeParticipantOut, **ERRORS},
 )
 def read_participation(
     request: AuthedRequest, programme_id: Path[Id], person_id: Id | None = None
@@ -311,10 +316,10 @@ def read_participation(
 
 @router.post(
     "/mentoring/programmes/{programme_id}/participation",
-    response={201: ParticipantOut, **WITH_CONFLICT},
+    response={201: ProgrammeParticipantOut, **WITH_CONFLICT},
 )
 def join_programme(
-    request: AuthedRequest, programme_id: Path[Id], payload: ParticipationIn
+    request: AuthedRequest, programme_id: Path[Id], payload: ProgrammeParticipationIn
 ) -> Status[Any]:
     """Join as mentor, mentee or both (HR may sign up someone else by ``person_id``)."""
     programme = _programme(request, programme_id)
@@ -330,10 +335,10 @@ def join_programme(
 
 @router.put(
     "/mentoring/programmes/{programme_id}/participation",
-    response={200: ParticipantOut, **WITH_CONFLICT},
+    response={200: ProgrammeParticipantOut, **WITH_CONFLICT},
 )
 def update_participation(
-    request: AuthedRequest, programme_id: Path[Id], payload: ParticipationIn
+    request: AuthedRequest, programme_id: Path[Id], payload: ProgrammeParticipationIn
 ) -> Participant:
     """Change a sign-up (everything it says; omitted languages and time zone come from the
     person)."""
@@ -389,7 +394,9 @@ def _proposal_out(programme: Programme) -> dict[str, Any]:
     }
 
 
-@router.get("/mentoring/programmes/{programme_id}/proposal", response={200: ProposalOut, **ERRORS})
+@router.get(
+    "/mentoring/programmes/{programme_id}/proposal", response={200: MatchingProposalOut, **ERRORS}
+)
 def read_proposal(request: AuthedRequest, programme_id: Path[Id]) -> Any:
     """HR: the proposed pairs (reasons and weakest point in words), who is left without a
     pair and why, and the totals."""
@@ -398,9 +405,9 @@ def read_proposal(request: AuthedRequest, programme_id: Path[Id]) -> Any:
 
 @router.post(
     "/mentoring/programmes/{programme_id}/matching",
-    response={200: ProposalOut, **WITH_CONFLICT},
+    response={200: MatchingProposalOut, **WITH_CONFLICT},
 )
-def run_matching(request: AuthedRequest, programme_id: Path[Id], payload: RunIn) -> Any:
+def run_matching(request: AuthedRequest, programme_id: Path[Id], payload: MatchingRunIn) -> Any:
     """HR: run the matcher; it replaces the unlocked proposed pairs (locked, published,
     active and declined pairs stay)."""
     programme = _admin_programme(request, programme_id)
@@ -411,7 +418,7 @@ def run_matching(request: AuthedRequest, programme_id: Path[Id], payload: RunIn)
 
 @router.post(
     "/mentoring/programmes/{programme_id}/rematch",
-    response={200: ProposalOut, **WITH_CONFLICT},
+    response={200: MatchingProposalOut, **WITH_CONFLICT},
 )
 def rematch(request: AuthedRequest, programme_id: Path[Id]) -> Any:
     """HR: match again whoever is left without a pair, with the programme's objective."""
@@ -423,7 +430,7 @@ def rematch(request: AuthedRequest, programme_id: Path[Id]) -> Any:
 
 @router.post(
     "/mentoring/programmes/{programme_id}/publish",
-    response={200: PublishedOut, **WITH_CONFLICT},
+    response={200: MatchingPublishedOut, **WITH_CONFLICT},
 )
 def publish(request: AuthedRequest, programme_id: Path[Id]) -> Any:
     """HR: every proposed pair now waits for both sides' answers; both are told."""
@@ -433,10 +440,10 @@ def publish(request: AuthedRequest, programme_id: Path[Id]) -> Any:
 
 @router.post(
     "/mentoring/programmes/{programme_id}/proposal/{pair_id}/lock",
-    response={200: PairOut, **WITH_CONFLICT},
+    response={200: MatchedPairOut, **WITH_CONFLICT},
 )
 def lock_pair(
-    request: AuthedRequest, programme_id: Path[Id], pair_id: Path[Id], payload: LockIn
+    request: AuthedRequest, programme_id: Path[Id], pair_id: Path[Id], payload: PairLockIn
 ) -> Pair:
     """HR: a locked proposed pair survives later runs."""
     programme = _admin_programme(request, programme_id)
@@ -447,10 +454,10 @@ def lock_pair(
 
 @router.post(
     "/mentoring/programmes/{programme_id}/proposal/{pair_id}/swap",
-    response={200: PairOut, **WITH_CONFLICT},
+    response={200: MatchedPairOut, **WITH_CONFLICT},
 )
 def swap_mentor(
-    request: AuthedRequest, programme_id: Path[Id], pair_id: Path[Id], payload: SwapIn
+    request: AuthedRequest, programme_id: Path[Id], pair_id: Path[Id], payload: PairSwapIn
 ) -> Pair:
     """HR: give the pair's mentee another mentor of the programme. A hard rule it breaks
     is refused with the rule; the pair takes the matcher's score and reasons and is locked."""
@@ -477,10 +484,12 @@ def remove_pair(request: AuthedRequest, programme_id: Path[Id], pair_id: Path[Id
     return Status(204, None)
 
 
-@router.get("/mentoring/programmes/{programme_id}/pairs", response={200: list[PairOut], **ERRORS})
+@router.get(
+    "/mentoring/programmes/{programme_id}/pairs", response={200: list[MatchedPairOut], **ERRORS}
+)
 @paginate(Pagination)
 def list_programme_pairs(
-    request: AuthedRequest, programme_id: Path[Id], filters: Query[PairFilter]
+    request: AuthedRequest, programme_id: Path[Id], filters: Query[MatchedPairFilter]
 ) -> Any:
     """The programme's pairs you may see (HR: all, proposals too; others: their own and
     their reporting line's, once published), best score first."""
@@ -494,8 +503,8 @@ def list_programme_pairs(
 # --- answers and my pairs -----------------------------------------------------------------
 
 
-@router.post("/mentoring/pairs/{pair_id}/answer", response={200: PairOut, **WITH_CONFLICT})
-def answer_pair(request: AuthedRequest, pair_id: Path[Id], payload: AnswerIn) -> Pair:
+@router.post("/mentoring/pairs/{pair_id}/answer", response={200: MatchedPairOut, **WITH_CONFLICT})
+def answer_pair(request: AuthedRequest, pair_id: Path[Id], payload: PairAnswerIn) -> Pair:
     """The mentor or mentee of a published pair accepts or declines it: both accept → the
     pair is active; one declines → it is declined and HR is told."""
     pair = _pair_out(request, pair_id)
@@ -503,9 +512,9 @@ def answer_pair(request: AuthedRequest, pair_id: Path[Id], payload: AnswerIn) ->
     return _pair_out(request, pair_id)
 
 
-@router.get("/mentoring/me/pairs", response={200: list[PairOut], **ERRORS})
+@router.get("/mentoring/me/pairs", response={200: list[MatchedPairOut], **ERRORS})
 @paginate(Pagination)
-def my_pairs(request: AuthedRequest, filters: Query[PairFilter]) -> Any:
+def my_pairs(request: AuthedRequest, filters: Query[MatchedPairFilter]) -> Any:
     """Your pairs, as mentor or mentee (proposals are HR's until published), newest first."""
     qs = _pairs(request).filter(Q(mentor__user=request.user) | Q(mentee__user=request.user))
     if filters.state is not None:
@@ -544,9 +553,9 @@ def _person(person_id: int, field: str) -> Person:
     return person
 
 
-@router.get("/mentoring/requests", response={200: list[RequestOut], **ERRORS})
+@router.get("/mentoring/requests", response={200: list[MentorRequestOut], **ERRORS})
 @paginate(Pagination)
-def list_requests(request: AuthedRequest, filters: Query[RequestFilter]) -> Any:
+def list_requests(request: AuthedRequest, filters: Query[MentorRequestFilter]) -> Any:
     """Requests you received or sent (HR: all), newest first."""
     qs = requests.requests_visible_to(request.user).select_related("mentor", "mentee")
     if filters.direction == "received":
@@ -558,8 +567,8 @@ def list_requests(request: AuthedRequest, filters: Query[RequestFilter]) -> Any:
     return qs.order_by("-created_at", "-id")
 
 
-@router.get("/mentoring/requests/preview", response={200: PreviewOut, **ERRORS})
-def preview_request(request: AuthedRequest, filters: Query[PreviewFilter]) -> Any:
+@router.get("/mentoring/requests/preview", response={200: MentorRequestPreviewOut, **ERRORS})
+def preview_request(request: AuthedRequest, filters: Query[MentorRequestPreviewFilter]) -> Any:
     """Before asking: the hard rule a request would break, or the pair's score and
     reasons as the matcher sees them (in the programme, if one is named)."""
     me = _whose(request, None)
@@ -575,8 +584,8 @@ def preview_request(request: AuthedRequest, filters: Query[PreviewFilter]) -> An
     }
 
 
-@router.post("/mentoring/requests", response={201: RequestOut, **ERRORS})
-def create_request(request: AuthedRequest, payload: RequestIn) -> Status[Any]:
+@router.post("/mentoring/requests", response={201: MentorRequestOut, **ERRORS})
+def create_request(request: AuthedRequest, payload: MentorRequestIn) -> Status[Any]:
     """Ask someone to mentor you, in a programme you both joined or outside any."""
     mentor = _person(payload.mentor_id, "mentor_id")
     programme = _request_programme(request, payload.programme_id, "programme_id")
@@ -598,7 +607,9 @@ def create_request(request: AuthedRequest, payload: RequestIn) -> Status[Any]:
     return Status(201, _request(request, sent.pk))
 
 
-@router.post("/mentoring/requests/{request_id}/accept", response={200: PairOut, **WITH_CONFLICT})
+@router.post(
+    "/mentoring/requests/{request_id}/accept", response={200: MatchedPairOut, **WITH_CONFLICT}
+)
 def accept_request(request: AuthedRequest, request_id: Path[Id]) -> Pair:
     """The person asked accepts: an active pair starts."""
     pair = requests.accept_request(actor=request.user, request=_request(request, request_id))
@@ -606,7 +617,7 @@ def accept_request(request: AuthedRequest, request_id: Path[Id]) -> Pair:
 
 
 @router.post(
-    "/mentoring/requests/{request_id}/decline", response={200: RequestOut, **WITH_CONFLICT}
+    "/mentoring/requests/{request_id}/decline", response={200: MentorRequestOut, **WITH_CONFLICT}
 )
 def decline_request(request: AuthedRequest, request_id: Path[Id]) -> MentorRequest:
     requests.decline_request(actor=request.user, request=_request(request, request_id))
@@ -614,7 +625,7 @@ def decline_request(request: AuthedRequest, request_id: Path[Id]) -> MentorReque
 
 
 @router.post(
-    "/mentoring/requests/{request_id}/withdraw", response={200: RequestOut, **WITH_CONFLICT}
+    "/mentoring/requests/{request_id}/withdraw", response={200: MentorRequestOut, **WITH_CONFLICT}
 )
 def withdraw_request(request: AuthedRequest, request_id: Path[Id]) -> MentorRequest:
     requests.withdraw_request(actor=request.user, request=_request(request, request_id))

@@ -24,7 +24,7 @@ from seedbed.mentoring.models import (
 )
 
 
-class Weights(In):
+class ProgrammeWeightsIn(In):
     """The six pair-score weights, each 0–1, not all 0; saved scaled to add up to 1."""
 
     skills: float = Field(ge=0, le=1, description="Skill complementarity.")
@@ -43,7 +43,7 @@ class ProgrammeIn(In):
     starts_on: date | None = None
     ends_on: date | None = Field(None, description="After starts_on.")
     duration_weeks: int = Field(12, ge=1, le=260)
-    weights: Weights | None = Field(
+    weights: ProgrammeWeightsIn | None = Field(
         None, description="Omitted: the defaults (new) or unchanged (update)."
     )
     objective: Objective = Objective.QUALITY
@@ -58,7 +58,7 @@ class ProgrammeIn(In):
     eligible_role_ids: list[Id] = Field(default_factory=list, max_length=200)
 
 
-class StateIn(In):
+class ProgrammeStateIn(In):
     state: ProgrammeState
 
 
@@ -70,7 +70,7 @@ class ProgrammeFilter(In):
     joined: bool | None = Field(None, description="Only programmes you joined.")
 
 
-class WeightOut(Schema):
+class ProgrammeWeightOut(Schema):
     key: str
     label: str
     explanation: str
@@ -90,7 +90,7 @@ class ProgrammeOut(Schema):
     skill_ids: list[int]
     eligible_team_ids: list[int]
     eligible_role_ids: list[int]
-    weights: list[WeightOut] = Field(description="Each factor with what it measures.")
+    weights: list[ProgrammeWeightOut] = Field(description="Each factor with what it measures.")
     objective: Objective
     team_preference: TeamPreference
     require_shared_language: bool
@@ -132,7 +132,7 @@ class ProgrammeOut(Schema):
         ]
 
 
-class ParticipationIn(In):
+class ProgrammeParticipationIn(In):
     role: ParticipantRole
     capacity: int = Field(1, ge=0, le=10, description="Mentees you can take (mentors).")
     availability: Text = Field("", max_length=200)
@@ -152,7 +152,7 @@ class ParticipationIn(In):
     person_id: Id | None = Field(None, description="HR only: sign up someone else.")
 
 
-class ParticipantFilter(In):
+class ProgrammeParticipantFilter(In):
     q: Text = Field("", max_length=100, description="Words in the name or email.")
     role: ParticipantRole | None = None
     team_id: Id | None = None
@@ -160,7 +160,7 @@ class ParticipantFilter(In):
     paired: bool | None = Field(None, description="Has a live pair (as mentor or mentee).")
 
 
-class MentorOut(Schema):
+class ProgrammeMentorOut(Schema):
     """A mentor as every participant sees them."""
 
     person_id: int
@@ -191,7 +191,7 @@ class MentorOut(Schema):
         return sorted(s.pk for s in obj.offers_skills.all())
 
 
-class ParticipantOut(MentorOut):
+class ProgrammeParticipantOut(ProgrammeMentorOut):
     """Everything a person said when joining (HR, and the person themselves)."""
 
     id: int
@@ -216,14 +216,14 @@ class ParticipantOut(MentorOut):
         return sorted(p.pk for p in obj.excluded.all())
 
 
-class ReasonOut(Schema):
+class MatchReasonOut(Schema):
     factor: str
     value: float = Field(description="The factor's score, 0–1.")
     text: str = Field(description="The reason in words.")
     detail: dict[str, Any]
 
 
-class PairOut(Schema):
+class MatchedPairOut(Schema):
     id: int
     programme_id: int | None
     mentor_id: int
@@ -233,8 +233,8 @@ class PairOut(Schema):
     state: PairState
     origin: PairOrigin
     score: float
-    reasons: list[ReasonOut] = Field(description="The three strongest, strongest first.")
-    weakest: ReasonOut | None
+    reasons: list[MatchReasonOut] = Field(description="The three strongest, strongest first.")
+    weakest: MatchReasonOut | None
     focus_skill_ids: list[int]
     locked: bool
     mentor_answer: Answer
@@ -276,14 +276,14 @@ def reason_out(reason: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class UnmatchedOut(Schema):
+class UnmatchedPersonOut(Schema):
     person_id: int
     person_name: str
     side: Literal["mentor", "mentee"]
     reason: str
 
 
-class ProposalOut(Schema):
+class MatchingProposalOut(Schema):
     programme_id: int
     objective: Objective = Field(description="Of the last run (else the programme's).")
     ran_at: datetime | None
@@ -294,52 +294,52 @@ class ProposalOut(Schema):
     capacity: int
     capacity_used: int
     total_score: float = Field(description="Sum of the scores of live pairs.")
-    proposed: list[PairOut]
-    unmatched: list[UnmatchedOut]
+    proposed: list[MatchedPairOut]
+    unmatched: list[UnmatchedPersonOut]
 
 
-class RunIn(In):
+class MatchingRunIn(In):
     objective: Objective | None = Field(None, description="Omitted: the programme's.")
 
 
-class LockIn(In):
+class PairLockIn(In):
     locked: bool
 
 
-class SwapIn(In):
+class PairSwapIn(In):
     mentor_id: Id
 
 
-class PublishedOut(Schema):
+class MatchingPublishedOut(Schema):
     published: int
 
 
-class AnswerIn(In):
+class PairAnswerIn(In):
     answer: Literal["accept", "decline"]
 
 
-class PairFilter(In):
+class MatchedPairFilter(In):
     state: PairState | None = None
 
 
-class RequestIn(In):
+class MentorRequestIn(In):
     mentor_id: Id
     programme_id: Id | None = Field(None, description="Omitted: outside any programme.")
     skill_id: Id | None = None
     message: Text = Field("", max_length=2000)
 
 
-class RequestFilter(In):
+class MentorRequestFilter(In):
     direction: Literal["received", "sent"] | None = None
     state: MentorRequestState | None = None
 
 
-class PreviewFilter(In):
+class MentorRequestPreviewFilter(In):
     mentor: Id
     programme: Id | None = None
 
 
-class PreviewOut(Schema):
+class MentorRequestPreviewOut(Schema):
     allowed: bool
     problem: str = Field(description="The hard rule the request would break.")
     score: float | None
@@ -347,7 +347,7 @@ class PreviewOut(Schema):
     weakest: str
 
 
-class RequestOut(Schema):
+class MentorRequestOut(Schema):
     id: int
     programme_id: int | None
     mentor_id: int
