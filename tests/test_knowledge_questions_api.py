@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from seedbed.accounts.models import AccessLevel
-from seedbed.knowledge.models import Answer, FinderSettings, Question, Routing, Vote
+from seedbed.knowledge.models import Answer, Article, FinderSettings, Question, Routing, Vote
 from seedbed.knowledge.services import questions as services
 from seedbed.skills.models import Skill, Source
 from seedbed.skills.services import NewAssertion, record_assertions_bulk
@@ -326,3 +326,19 @@ def test_question_endpoint_query_count_does_not_grow(
         sizes.append(len(response.json()["answers"]))
     assert sizes[1] > sizes[0]
     assert (timezone.now() - timedelta(minutes=5)) < Question.objects.get(pk=first.pk).updated_at
+
+
+def test_answer_to_article_through_the_api(org, posted):
+    question, answer = posted
+    python = Skill.objects.get(name="Python")
+    question.skills.set([python])
+    made = _post(_api(org.admin), f"{A}/{answer.pk}/article")
+    assert made.status_code == 201, made.json()
+    body = made.json()
+    assert body["title"] == "Why?" and body["url"] == f"/knowledge/articles/{body['id']}/"
+    article = Article.objects.get()
+    assert article.owner == org.manager and article.source_question == question
+    assert [s.name for s in article.skills.all()] == ["Python"]
+    assert _api(org.employee).get(f"{Q}/{question.pk}").json()["article_id"] == article.pk
+    again = _post(_api(org.manager), f"{A}/{answer.pk}/article")
+    assert again.status_code == 409 and "already the article" in again.json()["detail"]

@@ -427,3 +427,17 @@ def test_settings_caps_apply_to_asking_from_the_page(org, clients, python):
     counts = [Routing.objects.filter(person=p).count() for p in people]
     assert counts == [1, 1, 1]
     assert Routing.objects.filter(created_at__gte=timezone.now() - timedelta(days=1)).count() == 3
+
+
+def test_the_answer_author_may_make_the_article_and_owns_it(org, clients, posted):
+    question, answer = posted
+    page = _text(clients["manager"].get(_url("question", question.pk)))
+    assert "Turn into an article" in page  # the answer's author
+    assert "Turn into an article" not in _text(
+        clients["outsider"].get(_url("question", question.pk))
+    )
+    response = clients["manager"].post(_url("answer_article", answer.pk))
+    article = Article.objects.get()
+    assert response["Location"] == reverse("knowledge:article", args=[article.pk])
+    assert article.owner == org.manager and article.created_by == org.user("manager")
+    assert not AuditLog.objects.filter(action="article.owner").exists()  # no hand-over needed
