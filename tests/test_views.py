@@ -371,3 +371,29 @@ def test_matrix_export_reimports_as_wide_skills_file(org, clients):
     preview = validate_skills(read_table(body, "matrix.csv"), layout="wide", source="self")
     assert preview.error_count == 0
     assert preview.counts.get("created", 0) == 0
+
+
+def test_edits_through_forms_are_audited_with_their_changes(org, clients):
+    """A ModelForm writes the submitted values onto its instance while validating; the edit
+    views give it a copy, so the service still sees the stored values and audits the change."""
+    from seedbed.accounts.models import AuditLog
+
+    response = clients["admin"].post(
+        reverse("people:edit", args=[org.employee.pk]),
+        {
+            "full_name": "Emil Employee",
+            "email": org.employee.email,
+            "location": "Graz",
+            "timezone": "UTC",
+            "team": org.employee.team_id,
+            "role": org.employee.role_id,
+            "manager": org.manager.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditLog.objects.filter(action="person.update", object_id=str(org.employee.pk)).get()
+    assert entry.changes["location"] == ["", "Graz"]
+    team = org.employee.team
+    clients["admin"].post(reverse("people:team_edit", args=[team.pk]), {"name": "Platform"})
+    entry = AuditLog.objects.filter(action="team.update", object_id=str(team.pk)).get()
+    assert entry.changes["name"] == ["Engineering", "Platform"]

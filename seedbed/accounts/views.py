@@ -19,6 +19,7 @@ from seedbed.accounts import services
 from seedbed.accounts.forms import LoginForm, OrgSettingsForm, PreferencesForm, TokenForm
 from seedbed.accounts.models import ApiToken, AuditLog, OrgSettings
 from seedbed.lib.errors import ServiceError
+from seedbed.lib.forms import form_copy
 from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 
@@ -152,7 +153,7 @@ def token_revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
 def org_settings(request: AuthedHttpRequest) -> HttpResponse:
     require_admin(request)
     org = OrgSettings.load()
-    form = OrgSettingsForm(request.POST or None, instance=org)
+    form = OrgSettingsForm(request.POST or None, instance=form_copy(org))
     if request.method == "POST" and form.is_valid():
         services.update_org_settings(
             actor=request.user, data={f: form.cleaned_data[f] for f in OrgSettingsForm.Meta.fields}

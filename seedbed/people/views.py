@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from seedbed.accounts.models import AccessLevel
 from seedbed.knowledge.selectors import handover_panel
 from seedbed.lib.errors import ServiceError
-from seedbed.lib.forms import run_service
+from seedbed.lib.forms import form_copy, run_service
 from seedbed.lib.http import AuthedHttpRequest, require_admin, require_manager
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
@@ -164,7 +164,7 @@ def person_edit(request: AuthedHttpRequest, person_id: int | None = None) -> Htt
         if person_id
         else None
     )
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=form_copy(person))
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
@@ -266,7 +266,7 @@ def team_list(request: AuthedHttpRequest) -> HttpResponse:
 def team_edit(request: AuthedHttpRequest, team_id: int | None = None) -> HttpResponse:
     require_admin(request)
     team = get_object_or_404(Team, pk=team_id) if team_id else None
-    form = TeamForm(request.POST or None, instance=team)
+    form = TeamForm(request.POST or None, instance=form_copy(team))
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,

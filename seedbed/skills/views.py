@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from seedbed.frameworks.models import RoleRequirement
 from seedbed.lib.errors import ServiceError
-from seedbed.lib.forms import run_service
+from seedbed.lib.forms import form_copy, run_service
 from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
@@ -204,7 +204,7 @@ def skill_detail(request: AuthedHttpRequest, skill_id: int) -> HttpResponse:
 def skill_edit(request: AuthedHttpRequest, skill_id: int | None = None) -> HttpResponse:
     require_admin(request)
     skill = get_object_or_404(Skill, pk=skill_id) if skill_id else None
-    form = SkillForm(request.POST or None, instance=skill)
+    form = SkillForm(request.POST or None, instance=form_copy(skill))
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
@@ -242,7 +242,7 @@ def categories(request: AuthedHttpRequest) -> HttpResponse:
 def category_edit(request: AuthedHttpRequest, category_id: int | None = None) -> HttpResponse:
     require_admin(request)
     category = get_object_or_404(SkillCategory, pk=category_id) if category_id else None
-    form = CategoryForm(request.POST or None, instance=category)
+    form = CategoryForm(request.POST or None, instance=form_copy(category))
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,

@@ -26,7 +26,7 @@ from seedbed.learning.models import Enrolment, ItemSkill, LearningItem, Prerequi
 from seedbed.learning.services import catalogue as services
 from seedbed.learning.services import enrolments as enrolment_services
 from seedbed.lib.errors import ServiceError
-from seedbed.lib.forms import run_service
+from seedbed.lib.forms import form_copy, run_service
 from seedbed.lib.http import AuthedHttpRequest, require_admin
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
@@ -187,7 +187,7 @@ def item_edit(request: AuthedHttpRequest, item_id: int | None = None) -> HttpRes
         if item
         else ""
     )
-    form = ItemForm(request.POST or None, instance=item, skills_text=current)
+    form = ItemForm(request.POST or None, instance=form_copy(item), skills_text=current)
     if request.method == "POST" and form.is_valid():
 
         def save() -> LearningItem:
