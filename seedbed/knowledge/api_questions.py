@@ -2,7 +2,6 @@
 (``Question.objects.visible_to``); every change goes through
 ``seedbed.knowledge.services.questions``, which decides who may make it."""
 
-
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
