@@ -199,6 +199,12 @@ def test_data_image_is_neither_image_nor_link() -> None:
     assert "<img" not in out and "data:" not in out
 
 
+def test_highest_heading_becomes_h2_and_levels_keep_their_distance() -> None:
+    out = render_markdown("## Goal\n\n### Detail\n\n## Steps")
+    assert out == "<h2>Goal</h2>\n<h3>Detail</h3>\n<h2>Steps</h2>"
+    assert render_markdown("#### Deep") == "<h2>Deep</h2>"
+
+
 def test_headings_move_one_level_down() -> None:
     out = render_markdown("# One\n\n## Two\n\n###### Six")
     assert "<h2>One</h2>" in out and "<h3>Two</h3>" in out and "<h6>Six</h6>" in out

@@ -22,8 +22,9 @@ Decisions:
   ``//host/x.png``, ``data:``) becomes a plain link labelled with its alt text. Remote images
   would tell a third party who read which article when (tracking pixels), and the
   Content-Security-Policy (``img-src 'self'``) would block them anyway.
-- **Headings move one level down** (``#`` renders as ``<h2>``): the page's title is the only
-  ``<h1>``, which keeps the outline right for screen readers.
+- **Headings start at ``<h2>``**: the text's highest heading becomes ``<h2>`` and the others
+  keep their distance to it (``#``/``##`` or ``##``/``###`` both give ``<h2>``/``<h3>``), so
+  the page's title stays the only ``<h1>`` and no level is skipped for screen readers.
 - **Table alignment is a class** (``md-align-left|center|right``) instead of markdown-it's
   inline ``style``, which the strict CSP would block.
 """
@@ -104,11 +105,13 @@ def _image_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
 
 
 def _lower_headings(state: Any) -> None:
-    """``#`` becomes ``<h2>`` ... ``#####`` and ``######`` both become ``<h6>``."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+    """Shift every heading so the text's highest one is ``<h2>`` (at most ``<h6>``)."""
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    shift = 2 - min(int(t.tag[1]) for t in headings)
+    for token in headings:
+        token.tag = f"h{min(max(int(token.tag[1]) + shift, 2), 6)}"
 
 
 def _align_as_class(state: Any) -> None:
