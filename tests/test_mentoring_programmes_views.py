@@ -616,3 +616,34 @@ def test_a_mentee_with_a_mentor_is_not_offered_to_ask_another(
     page = clients["employee"].get(_url("participants", matched.pk)).content.decode()
     assert "You have a mentor in this programme already." in page
     assert "Ask to mentor me" not in page
+
+
+def test_my_mentoring_query_count_does_not_grow(
+    org: Org, clients: dict[str, Client], django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = clients["employee"]
+
+    def grow(n: int) -> None:
+        for _i in range(n):
+            programme = make_programme(org, name=f"P{Programme.objects.count()}")
+            join(org, programme, "employee", "mentee")
+            mentor = make_person(access="employee", languages="en")
+            join_as = services.ParticipationInput(role="mentor", capacity=1, languages="en")
+            services.join_programme(
+                actor=org.user("admin"), programme=programme, person=mentor, data=join_as
+            )
+            matching.run_matching(actor=org.user("admin"), programme=programme)
+            matching.publish(actor=org.user("admin"), programme=programme)
+            requests.ask_mentor(actor=org.user("employee"), mentor=make_person(access="employee"))
+            make_programme(org, name=f"Open {mentor.pk}")
+
+    grow(2)
+    client.get(_url("home"))
+    # session, user, nav unread, my person, participations, open programmes (+ teams and
+    # roles prefetched), pairs, requests
+    with django_assert_num_queries(10):
+        assert client.get(_url("home")).status_code == 200
+    grow(6)
+    with django_assert_num_queries(10):
+        response = client.get(_url("home"))
+    assert response.content.decode().count("Do you want") == 8

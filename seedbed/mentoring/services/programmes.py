@@ -71,38 +71,45 @@ WEIGHT_FACTORS: tuple[WeightFactor, ...] = (
         "skills",
         gettext_lazy("Skill complementarity"),
         gettext_lazy(
-            "How far the mentor's current level covers what the mentee lacks in the skills "
-            "they want to grow or their role requires, weighted by each skill's importance."
+            "For each skill the mentee needs (gaps to their role, skills they want), the share "
+            "of the gap the mentor's current level covers, weighted by the skill's importance."
         ),
     ),
     WeightFactor(
         "goals",
         gettext_lazy("Goal fit"),
         gettext_lazy(
-            "How well what the mentor offers matches the mentee's goals and wanted skills."
+            "The share of the skills the mentee wants, or names in their goals, that the "
+            "mentor offers or holds at a level they can teach."
         ),
     ),
     WeightFactor(
         "language",
         gettext_lazy("Shared language"),
-        gettext_lazy("Whether the two share a language (a hard rule if the programme says so)."),
+        gettext_lazy(
+            "Full marks with a language in common, none without, half when a side lists none "
+            "(a hard rule when the programme requires a shared language)."
+        ),
     ),
     WeightFactor(
         "timezone",
         gettext_lazy("Time-zone overlap"),
-        gettext_lazy("How many working hours the two have in common."),
+        gettext_lazy("Full marks in the same time zone, falling to none at 8 hours apart."),
     ),
     WeightFactor(
         "teams",
         gettext_lazy("Team preference"),
-        gettext_lazy("Rewards pairs across teams or within a team, as the programme prefers."),
+        gettext_lazy(
+            "Pairs across teams or within one, as the programme prefers; left out when it "
+            "has no preference."
+        ),
     ),
     WeightFactor(
         "seniority",
         gettext_lazy("Seniority direction"),
         gettext_lazy(
-            "Mentors more senior than their mentees; in reverse mentoring the more junior "
-            "person who holds the higher level mentors the senior one."
+            "Full marks for a mentor a reporting level above the mentee; in reverse mentoring "
+            "for the more junior person who holds the higher level."
         ),
     ),
 )
