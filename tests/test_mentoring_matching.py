@@ -375,6 +375,10 @@ def test_every_reason_and_code_reads_as_a_sentence(org: Org, k8s: Skill) -> None
     texts = [matching.describe(s) for s in samples]
     assert len(set(texts)) == len(texts) and all("%(" not in t for t in texts)
     assert "Time zones 5.5 h apart" in texts
+    from django.utils import translation
+
+    with translation.override("de"):  # numbers in the reader's format
+        assert "5,5" in matching.describe({"factor": "timezone", "detail": {"hours": 5.5}})
     for code in ["no_candidate", "capacity", "outcompeted", *matching.an.BLOCKERS, "self"]:
         for side in ("mentor", "mentee"):
             for detail in ({}, {"candidates": 3, "suitable": 2, "blocked": {code: 2}}):

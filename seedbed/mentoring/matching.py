@@ -45,6 +45,7 @@ import numpy as np
 from django.conf.locale import LANG_INFO
 from django.db.models import Q
 from django.utils import timezone as dj_timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
@@ -933,7 +934,8 @@ def describe(reason: dict[str, Any]) -> str:
             return _("Time zone not known")
         if hours == 0:
             return _("No time difference")
-        shown = f"{hours:g}"
+        value = float(hours)
+        shown = number_format(int(value) if value.is_integer() else round(value, 1))
         return _("Time zones %(hours)s h apart") % {"hours": shown}
     if factor == "teams":
         same, pref = d.get("same"), d.get("preference")
@@ -1033,8 +1035,8 @@ def describe_blocker(code: str, side: str, detail: dict[str, Any]) -> str:
     if code == "below_min_score":
         if "best" in detail:
             return _("No pair reaches the minimum score of %(min)s (best %(best)s)") % {
-                "min": f"{float(detail.get('min_score', 0)):.2f}",
-                "best": f"{float(detail['best']):.2f}",
+                "min": number_format(float(detail.get("min_score", 0)), 2),
+                "best": number_format(float(detail["best"]), 2),
             }
         return _("The pair scores below the programme's minimum")
     return code
