@@ -149,6 +149,14 @@ def test_hostile_markdown_renders_safe(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", HOSTILE)
+def test_plain_text_renders_no_markup_at_all(text: str) -> None:
+    parser = _Collect()
+    parser.feed(render_plain(text))
+    assert {tag for tag, _attrs in parser.tags} <= {"p", "br"}
+    assert all(attrs == [] for _tag, attrs in parser.tags)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
 def test_sanitiser_alone_makes_hostile_html_safe(text: str) -> None:
     # Layer 2 on its own, as if the Markdown layer let raw HTML through.
     assert_safe(sanitise_html(text))

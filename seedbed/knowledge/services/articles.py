@@ -339,13 +339,15 @@ def update_article(
     _check_edit(actor, article)
     article = _locked(article)
     base = data.get("base_revision")
-    if base is not None and int(base) != article.revision_count:
+    if base is not None and not (isinstance(base, int) and not isinstance(base, bool)):
+        raise ServiceError(_("The base revision must be a version number."), field="base_revision")
+    if base is not None and base != article.revision_count:
         raise Conflict(
             _(
                 "Someone saved version %(n)d of this article while you were editing version "
                 "%(base)d. Open the article again and redo your change."
             )
-            % {"n": article.revision_count, "base": int(base)}
+            % {"n": article.revision_count, "base": base}
         )
     changes: dict[str, list[Any]] = {}
 
