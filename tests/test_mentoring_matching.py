@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from seedbed.lib.errors import ServiceError
+from seedbed.mentoring import analysis as an
 from seedbed.mentoring import matching
 from seedbed.mentoring.models import Pair, PairState, Participant, Programme
 from seedbed.people.models import Person
@@ -379,7 +380,7 @@ def test_every_reason_and_code_reads_as_a_sentence(org: Org, k8s: Skill) -> None
 
     with translation.override("de"):  # numbers in the reader's format
         assert "5,5" in matching.describe({"factor": "timezone", "detail": {"hours": 5.5}})
-    for code in ["no_candidate", "capacity", "outcompeted", *matching.an.BLOCKERS, "self"]:
+    for code in ["no_candidate", "capacity", "outcompeted", *an.BLOCKERS, "self"]:
         for side in ("mentor", "mentee"):
             for detail in ({}, {"candidates": 3, "suitable": 2, "blocked": {code: 2}}):
                 u = matching.Unmatched(1, side, {"code": code, "detail": detail})

@@ -1,4 +1,4 @@
-"""Matching maths: pure functions on NumPy arrays, no ORM (``matching.py`` loads the inputs).
+"""Matching maths: pure functions on NumPy arrays, no ORM (``seedbed.mentoring.matching`` loads them).
 
 Shapes and conventions (M mentees in rows, N mentors in columns, K skills):
 
