@@ -35,6 +35,7 @@ from seedbed.accounts.services import audit, update_org_settings
 from seedbed.demo import data
 from seedbed.demo.knowledge_articles import build_knowledge_articles
 from seedbed.demo.knowledge_questions import build_questions
+from seedbed.demo.mentoring import build_mentoring
 from seedbed.frameworks.models import Role
 from seedbed.frameworks.services import save_role, set_requirement
 from seedbed.lib.errors import Conflict
@@ -193,6 +194,7 @@ class _Builder:
         build_certifications_and_plans(now=self.now)
         build_knowledge_articles(now=self.now)
         build_questions(now=self.now)
+        build_mentoring(now=self.now)
         audit(
             actor=self.admin, action="demo.build", summary=f"Demo company {data.ORG_NAME} created"
         )
