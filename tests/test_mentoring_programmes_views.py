@@ -647,3 +647,36 @@ def test_my_mentoring_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get(_url("home"))
     assert response.content.decode().count("Do you want") == 8
+
+
+def test_hr_signs_someone_up_edits_and_withdraws_it(org: Org, clients: dict[str, Client]) -> None:
+    open_one = make_programme(org)
+    admin = clients["admin"]
+    form = admin.get(_url("join", open_one.pk), {"who": "olga outsider"}).content.decode()
+    assert "Sign-up of Olga Outsider" in form and f'name="who" value="{org.outsider.pk}"' in form
+    response = admin.post(
+        _url("join", open_one.pk),
+        {"who": org.outsider.pk, "role": "mentee", "hours_per_month": "2", "timezone": "UTC"},
+        follow=True,
+    )
+    assert "Olga Outsider is signed up." in response.content.decode()
+    joined = Participant.objects.get(programme=open_one, person=org.outsider)
+    page = admin.get(_url("participants", open_one.pk)).content.decode()
+    assert f"?who={org.outsider.pk}" in page and "Sign someone up" in page
+    unknown = admin.get(_url("join", open_one.pk), {"who": "Nobody Here"}, follow=True)
+    assert "Nobody in the organisation is called" in unknown.content.decode()
+    admin.post(_url("leave", open_one.pk), {"who": org.outsider.pk})
+    joined.refresh_from_db()
+    assert not joined.is_active
+
+
+def test_who_means_nothing_for_everyone_else(org: Org, clients: dict[str, Client]) -> None:
+    open_one = make_programme(org)
+    join(org, open_one, "outsider", "mentee")
+    form = clients["employee"].get(_url("join", open_one.pk), {"who": org.outsider.pk})
+    assert "Join Grow together" in form.content.decode()  # their own sign-up, not Olga's
+    assert (
+        clients["employee"].post(_url("leave", open_one.pk), {"who": org.outsider.pk}).status_code
+        == 404
+    )
+    assert Participant.objects.get(programme=open_one, person=org.outsider).is_active

@@ -32,6 +32,7 @@ from seedbed.mentoring.models import Pair, Participant, Programme, ProgrammeStat
 from seedbed.mentoring.services import programmes as services
 from seedbed.mentoring.services import programmes_queries as queries
 from seedbed.mentoring.services.programmes_rules import LIVE
+from seedbed.people.models import Person
 from seedbed.skills.models import Skill
 
 EXPORT_PROGRAMMES = [
@@ -241,19 +242,46 @@ def programme_delete(request: AuthedHttpRequest, programme_id: int) -> HttpRespo
 # --- sign-up -------------------------------------------------------------------------------
 
 
+def _target(request: AuthedHttpRequest) -> tuple[Person | None, bool]:
+    """Whom a sign-up page is about: the signed-in person, or (HR, ``?who=`` an id, a name
+    or an email) someone else. Returns (person, whether it is someone else)."""
+    who = " ".join((request.POST.get("who") or request.GET.get("who") or "").split())[:254]
+    if not who or not _is_admin(request):
+        return services.person_of(request.user), False
+    people = Person.objects.active()
+    found = list(
+        people.filter(pk=int(who))
+        if who.isdigit() and len(who) < 18
+        else people.filter(Q(full_name__iexact=who) | Q(email__iexact=who))[:2]
+    )
+    if len(found) != 1:
+        messages.error(
+            request,
+            _("Nobody in the organisation is called “%(name)s”.") % {"name": who[:100]}
+            if not found
+            else _("Several people are called “%(name)s”; give their email instead.")
+            % {"name": who[:100]},
+        )
+        return None, True
+    return found[0], True
+
+
 @login_required
 def join(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
-    """Sign up, or change one's sign-up."""
+    """Sign up, or change one's sign-up (HR: anyone's, with ``who``)."""
     programme = _programme(request, programme_id)
-    person = services.person_of(request.user)
+    person, other = _target(request)
     if person is None:
+        if other:
+            return redirect("mentoring:participants", programme.pk)
         raise PermissionDenied
+    done = "mentoring:participants" if other else "mentoring:programme"
     mine = Participant.objects.filter(programme=programme, person=person, is_active=True).first()
     if mine is None:
         problem = services.eligibility_problem(programme, person)
         if problem:
             messages.error(request, problem)
-            return redirect("mentoring:programme", programme.pk)
+            return redirect(done, programme.pk)
         initial: dict[str, Any] = {
             "role": "mentee",
             "languages": person.languages,
@@ -290,32 +318,52 @@ def join(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
                 ),
             )
         if saved is not None:
-            messages.success(
-                request, _("You have joined.") if mine is None else _("Sign-up saved.")
-            )
-            return redirect("mentoring:programme", programme.pk)
+            if other:
+                messages.success(request, _("%(name)s is signed up.") % {"name": person.full_name})
+            else:
+                messages.success(
+                    request, _("You have joined.") if mine is None else _("Sign-up saved.")
+                )
+            return redirect(done, programme.pk)
     return render(
         request,
         "mentoring/programmes/join.html",
-        {"programme": programme, "form": form, "mine": mine},
+        {
+            "programme": programme,
+            "form": form,
+            "mine": mine,
+            "person": person,
+            "other": other,
+        },
     )
 
 
 @login_required
 @require_POST
 def leave(request: AuthedHttpRequest, programme_id: int) -> HttpResponse:
+    """Leave (HR: withdraw someone's sign-up, with ``who``)."""
     programme = _programme(request, programme_id)
-    mine = Participant.objects.filter(
-        programme=programme, person__user=request.user, is_active=True
-    ).first()
+    person, other = _target(request)
+    mine = (
+        Participant.objects.filter(programme=programme, person=person, is_active=True)
+        .select_related("person", "programme")
+        .first()
+        if person is not None
+        else None
+    )
     if mine is None:
         raise Http404
     try:
         services.leave_programme(actor=request.user, participant=mine)
-        messages.success(request, _("You have left %(name)s.") % {"name": programme.name})
+        if other:
+            messages.success(
+                request, _("%(name)s's sign-up is withdrawn.") % {"name": mine.person.full_name}
+            )
+        else:
+            messages.success(request, _("You have left %(name)s.") % {"name": programme.name})
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect("mentoring:programme", programme.pk)
+    return redirect("mentoring:participants" if other else "mentoring:programme", programme.pk)
 
 
 # --- participants --------------------------------------------------------------------------
