@@ -27,7 +27,9 @@ def user(key: str) -> User:
 def test_demo_knowledge_base():
     build_demo()
     today = timezone.localdate()
-    articles = list(Article.objects.prefetch_related("skills"))
+    # Other demo areas add articles too (an answer turned into one); these are ours.
+    mine = [a.title for a in ARTICLES]
+    articles = list(Article.objects.filter(title__in=mine).prefetch_related("skills"))
     assert len(articles) == len(ARTICLES) >= 12
     assert {a.kind for a in articles} == set(ArticleKind.values)
     assert all(a.skills.exists() and a.owner is not None for a in articles)
@@ -35,11 +37,11 @@ def test_demo_knowledge_base():
     overdue = [a for a in articles if a.review_due_on and a.review_due_on < today]
     assert len(overdue) >= 3
     assert max(a.revision_count for a in articles) >= 3
-    assert Article.objects.filter(state=ArticleState.DRAFT).count() == 1
-    assert Attachment.objects.count() == 1
-    emma = [a.title for a in review_queue(user("emma"), today=today)]
+    assert sum(a.state == ArticleState.DRAFT for a in articles) == 1
+    assert Attachment.objects.filter(article__title__in=mine).count() == 1
+    emma = [a.title for a in review_queue(user("emma"), today=today) if a.title in mine]
     assert emma == ["Handover notes: the legacy sensor gateway", "Code review checklist"]
-    assert [a.title for a in review_queue(user("marco"), today=today)] == [
+    assert [a.title for a in review_queue(user("marco"), today=today) if a.title in mine] == [
         "Platform incident runbook"
     ]
     # Revisions are spread over time, oldest first.
@@ -48,6 +50,16 @@ def test_demo_knowledge_base():
     assert dates == sorted(dates) and dates[0] < timezone.now() - timedelta(days=300)
     # The newly overdue ones are reminded once (the long-overdue one is not announced).
     Notification.objects.filter(kind="article_review").delete()
-    assert send_review_reminders() == len(overdue) - 1
+    send_review_reminders()
+    reminded = set(
+        Notification.objects.filter(kind="article_review").values_list("link", flat=True)
+    )
+    newly = {
+        f"/knowledge/articles/{a.pk}/"
+        for a in overdue
+        if a.review_due_on >= today - timedelta(days=14)
+    }
+    assert len(newly) == len(overdue) - 1 and newly <= reminded
+    before = Article.objects.count()
     assert build_knowledge_articles() == 0
-    assert Article.objects.count() == len(ARTICLES)
+    assert Article.objects.count() == before
