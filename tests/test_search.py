@@ -258,6 +258,29 @@ def test_articles_follow_their_visibility(org, who, expected):
     assert page.total == page.counts["article"] == len(expected)
 
 
+def test_visibility_follows_the_viewers_current_access_level(org):
+    from seedbed.accounts.models import AccessLevel
+
+    article("Salary bands", "secret", owner=org.report2, visibility=Visibility.PRIVATE)
+    reindex_all()
+    user = org.user("outsider")
+    assert search(viewer=user, q="salary").total == 0
+    user.access_level = AccessLevel.ADMIN
+    user.save(update_fields=["access_level"])
+    assert search(viewer=user, q="salary").total == 1
+    user.access_level = AccessLevel.EMPLOYEE
+    user.save(update_fields=["access_level"])
+    assert search(viewer=user, q="salary").total == 0
+
+
+def test_a_new_manager_sees_the_private_articles_of_their_new_reports(org):
+    article("Salary bands", "secret", owner=org.outsider, visibility=Visibility.PRIVATE)
+    reindex_all()
+    assert find(org, "employee", "salary").total == 0
+    Person.objects.filter(pk=org.outsider.pk).update(manager=org.employee)
+    assert find(org, "employee", "salary").total == 1  # decided in SQL, at query time
+
+
 def test_people_who_left_are_not_found_even_before_reindexing(org):
     leaver = make_person("Quentin Leaver", team=org.employee.team)
     reindex_all()

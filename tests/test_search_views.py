@@ -72,6 +72,16 @@ def test_results_page_lists_ranked_results_with_tabs(world, clients):
     assert "Results 1–3 of 3" in html
 
 
+def test_people_show_their_role_team_and_place(world, clients):
+    from seedbed.people.models import Person
+
+    Person.objects.filter(pk=world.employee.pk).update(location="Lisbon")
+    reindex_all()
+    html = clients["outsider"].get(URL, {"q": "emil"}).content.decode()
+    assert '<span class="search-facts">Developer · Engineering · Lisbon</span>' in html
+    assert 'class="search-snippet"' not in html
+
+
 def test_outsider_does_not_see_a_private_article(world, clients):
     html = clients["outsider"].get(URL, {"q": "salary"}).content.decode()
     assert "salary bands" not in html.lower()

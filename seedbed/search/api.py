@@ -34,6 +34,7 @@ def search(
         limit=filters.limit,
         offset=filters.offset,
         fix_typos=not filters.exact,
+        mode=filters.mode,
     )
     return {
         "query": page.query,

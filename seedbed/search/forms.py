@@ -54,6 +54,7 @@ class SearchForm(forms.Form):
         },
     )
     exact = forms.BooleanField(required=False)
+    meaning = forms.BooleanField(label=_("Search by meaning"), required=False)
 
     def clean_q(self) -> str:
         q: str = self.cleaned_data["q"]

@@ -8,8 +8,10 @@ Every piece of the text is escaped first; only then are ``<mark>`` tags put arou
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,18 +19,41 @@ from django.utils.safestring import SafeString, mark_safe
 from seedbed.search.query import Term
 from seedbed.search.text import fold
 
-_WORD = re.compile(r"[^\W_]+")
 _ELLIPSIS = "…"
 _MAX_HITS = 300  # windows are looked for among the first hits only
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    """Every character whose folded form is one other character ("Ü" -> "u"): folding a
+    text with it keeps every position, so hits found in the folded text mark the original."""
+    table = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = fold(ch)
+        if len(folded) == 1 and folded != ch:
+            table[cp] = folded
+    return table
+
+
+def _folded(text: str) -> str:
+    """``text`` with each character folded in place (ASCII needs nothing: the pattern
+    ignores case)."""
+    if text.isascii():
+        return text
+    table = _fold_table()
+    return _NON_ASCII.sub(lambda m: table.get(ord(m.group()), m.group()), text)
 
 
 @dataclass(frozen=True)
 class Matcher:
     """Which words of a text count as hits: any word of any alternative (the last word of a
-    prefix alternative also as a prefix)."""
+    prefix alternative also as a prefix), found by one regular expression."""
 
-    exact: frozenset[str]
-    prefixes: tuple[str, ...]
+    pattern: re.Pattern[str] | None
 
     @classmethod
     def of(cls, terms: Sequence[Term]) -> Matcher:
@@ -38,23 +63,18 @@ class Matcher:
             exact.update(term.words)
             if term.prefix:
                 prefixes.add(term.words[-1])
-        return cls(frozenset(exact), tuple(sorted(prefixes)))
-
-    def hit(self, word: str) -> str | None:
-        """The folded word if it matches, else None."""
-        folded = fold(word)
-        if folded in self.exact or folded.startswith(self.prefixes):
-            return folded
-        return None
+        words = [re.escape(w) for w in sorted(exact - prefixes, key=len, reverse=True)]
+        words += [re.escape(p) + r"[^\W_]*" for p in sorted(prefixes, key=len, reverse=True)]
+        if not words:
+            return cls(None)
+        return cls(re.compile(r"(?<![^\W_])(?:" + "|".join(words) + r")(?![^\W_])", re.I))
 
 
 def _hits(text: str, matcher: Matcher) -> list[tuple[int, int, str]]:
-    found = []
-    for m in _WORD.finditer(text):
-        word = matcher.hit(m.group())
-        if word is not None:
-            found.append((m.start(), m.end(), word))
-    return found
+    if matcher.pattern is None:
+        return []
+    found = matcher.pattern.finditer(_folded(text))
+    return [(m.start(), m.end(), m.group().lower()) for m in found]
 
 
 def _render(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -> str:
@@ -81,14 +101,22 @@ def snippet(text: str, matcher: Matcher, *, size: int = 220) -> SafeString | Non
     hits = _hits(text, matcher)[:_MAX_HITS]
     if not hits:
         return None
-    # The window with the most different matching words (then the most hits, then earliest).
-    best = (0, 0, 0)
+    # The window with the most different matching words (then the most hits, then the
+    # earliest): two pointers over the hits, in order.
+    best: tuple[int, int, int] = (0, 0, 0)
     best_start = hits[0][0]
-    for i, (s, _e, _w) in enumerate(hits):
-        inside = [h for h in hits[i:] if h[1] <= s + size]
-        score = (len({h[2] for h in inside}), len(inside), -s)
+    inside: Counter[str] = Counter()
+    j = 0
+    for i, (s, _e, word) in enumerate(hits):
+        while j < len(hits) and (j <= i or hits[j][1] <= s + size):
+            inside[hits[j][2]] += 1
+            j += 1
+        score = (len(inside), j - i, -s)
         if score > best:
             best, best_start = score, s
+        inside[word] -= 1
+        if not inside[word]:
+            del inside[word]
     start = max(0, best_start - size // 4)
     if start > 0:  # begin at a word boundary
         space = text.find(" ", start)

@@ -20,10 +20,10 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from seedbed.search.backends import full_text
+from seedbed.search.backends import full_text, semantic
 from seedbed.search.backends.base import Row
 from seedbed.search.extractors import EXTRACTORS, all_ids, tagged_with
-from seedbed.search.models import SearchDocument
+from seedbed.search.models import SearchDocument, document_id
 
 KINDS = ("person", "skill", "article", "question", "learning_item")
 BATCH = 500
@@ -80,7 +80,8 @@ def index_now(kind: str, ids: Sequence[int], *, cascade: bool = True) -> int:
 def _index_batch(kind: str, ids: list[int]) -> int:
     backend = full_text()
     docs = EXTRACTORS[kind](ids)
-    existing = {d.object_id: d for d in SearchDocument.objects.filter(kind=kind, object_id__in=ids)}
+    doc_ids = [document_id(kind, i) for i in ids]
+    existing = {d.object_id: d for d in SearchDocument.objects.filter(pk__in=doc_ids)}
     gone = [d.pk for oid, d in existing.items() if oid not in docs]
     now = timezone.now()
     updated: list[SearchDocument] = []
@@ -90,6 +91,7 @@ def _index_batch(kind: str, ids: list[int]) -> int:
         if current is None:
             created.append(
                 SearchDocument(
+                    id=document_id(kind, oid),
                     kind=kind,
                     object_id=oid,
                     title=doc.title[:300],
@@ -113,7 +115,12 @@ def _index_batch(kind: str, ids: list[int]) -> int:
         SearchDocument.objects.bulk_update(updated, [*_FIELDS, "updated_at"])
     if created:
         SearchDocument.objects.bulk_create(created)
-    backend.after_write([Row(d.pk, d.title, d.extra, d.body) for d in (*updated, *created)])
+    rows = [Row(d.pk, d.title, d.extra, d.body) for d in (*updated, *created)]
+    backend.after_write(rows)
+    meaning = semantic()
+    if meaning is not None:
+        meaning.remove(gone)
+        meaning.index(rows)
     return len(gone) + len(updated) + len(created)
 
 

@@ -18,13 +18,28 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+# The id of a document says what it is about: the kind's code in the bits above 40, the
+# object's id below. The full-text structures carry only that id, so a search can tell the
+# kind and object of every hit (and check who may see it) without reading document rows.
+KIND_CODES = {"person": 1, "skill": 2, "article": 3, "question": 4, "learning_item": 5}
+ID_BITS = 40
+MAX_OBJECT_ID = (1 << ID_BITS) - 1
+
+
+def document_id(kind: str, object_id: int) -> int:
+    """The id of the document of ``object_id`` of ``kind``."""
+    if not 0 < object_id <= MAX_OBJECT_ID:
+        raise ValueError(f"object id {object_id} out of range for the search index")
+    return (KIND_CODES[kind] << ID_BITS) | object_id
+
 
 class SearchDocument(models.Model):
     """The searchable text of one object. ``title`` ranks above ``extra`` (skill names and
     aliases, synonyms, tags), which ranks above ``body``. ``meta`` carries a few facts the
     results page shows (a person's team, an article's kind) so a page of results needs no
-    further query."""
+    further query. The id is ``document_id(kind, object_id)``."""
 
+    id = models.BigIntegerField(primary_key=True)
     kind = models.CharField(max_length=16)
     object_id = models.BigIntegerField()
     title = models.CharField(max_length=300)
@@ -32,11 +47,6 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True, default="")
     meta = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_once")
-        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"

@@ -22,6 +22,11 @@ class SearchIn(In):
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
     exact: bool = Field(False, description="Take the words as typed (no typo correction).")
+    mode: Literal["keyword", "semantic"] = Field(
+        "keyword",
+        description="`semantic`: the nearest documents by meaning, if this installation has "
+        "a semantic backend (else 400).",
+    )
 
 
 class SearchResultOut(BaseModel):

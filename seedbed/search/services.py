@@ -29,11 +29,11 @@ from rapidfuzz.distance import OSA
 
 from seedbed.lib.errors import ServiceError
 from seedbed.search import highlight
-from seedbed.search.backends import full_text
-from seedbed.search.backends.base import FullText
+from seedbed.search.backends import candidate_hits, full_text, semantic
+from seedbed.search.backends.base import FullText, Hits
 from seedbed.search.index import KINDS
 from seedbed.search.models import SearchDocument
-from seedbed.search.query import MIN_PREFIX, Query, in_synonyms, parse
+from seedbed.search.query import MIN_PREFIX, in_synonyms, parse
 from seedbed.search.text import tokens
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ MAX_OFFSET = 10_000
 # Words shorter than this are never corrected (too many near neighbours).
 MIN_CORRECTABLE = 4
 SNIPPET_SOURCE = 20_000  # characters of a body read for its snippet
+KEYWORD, SEMANTIC = "keyword", "semantic"
+MAX_SEMANTIC = 500  # nearest documents asked of a semantic backend
 
 DETAIL_URLS = {
     "person": "people:detail",
@@ -136,10 +138,32 @@ def visible_documents(viewer: User) -> Q:
     )
 
 
+# Compiled visibility filters by viewer: building them through the ORM costs more than many
+# a search. A filter is kept only if compiling it ran no query (then it depends on nothing
+# but the viewer's id, access level and active flag: the database decides the rest).
+_VISIBILITY: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_VISIBILITY_SIZE = 512
+
+
 def _visibility_sql(viewer: User) -> tuple[str, list[Any]]:
-    qs = SearchDocument.objects.filter(visible_documents(viewer))
-    compiler = qs.query.get_compiler(connection=connection)
-    sql, params = compiler.compile(qs.query.where)
+    key = (connection.alias, connection.vendor, viewer.pk, viewer.is_active, viewer.access_level)
+    cached = _VISIBILITY.get(key)
+    if cached is not None:
+        return cached[0], list(cached[1])
+    ran: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        qs = SearchDocument.objects.filter(visible_documents(viewer))
+        compiler = qs.query.get_compiler(connection=connection)
+        sql, params = compiler.compile(qs.query.where)
+    if not ran:
+        if len(_VISIBILITY) >= _VISIBILITY_SIZE:
+            _VISIBILITY.pop(next(iter(_VISIBILITY)))
+        _VISIBILITY[key] = (sql, tuple(params))
     return sql, list(params)
 
 
@@ -167,27 +191,25 @@ def correct(words: list[str], backend: FullText) -> tuple[list[str], bool]:
 
 
 def _run(
-    backend: FullText,
-    query: Query,
+    hits: Hits,
     viewer: User,
     kinds: tuple[str, ...],
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     """One statement: the page of ranked visible hits and the hits per kind."""
-    hits = backend.hits(query)
     vis_sql, vis_params = _visibility_sql(viewer)
     kind_sql = ""
     kind_params: list[Any] = []
     if kinds and len(kinds) < len(KINDS):
         kind_sql = "WHERE kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
         kind_params = list(kinds)
+    # The visibility filter names ``search_searchdocument``'s ``kind`` and ``object_id``:
+    # the backend's hits stand in for the table under that name.
     sql = f"""
         WITH hits AS MATERIALIZED (
-            SELECT search_searchdocument.id AS id, search_searchdocument.kind AS kind,
-                   {hits.score_sql} AS score
-            FROM {hits.from_sql}
-            WHERE {hits.where_sql} AND ({vis_sql})
+            SELECT id, kind, score FROM ({hits.sql}) AS search_searchdocument
+            WHERE {vis_sql}
         )
         SELECT d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta,
                p.score
@@ -198,8 +220,7 @@ def _run(
         SELECT NULL, kind, count(*), NULL, NULL, NULL, NULL, NULL FROM hits GROUP BY kind
     """  # noqa: S608 - pieces are constant SQL; every value is a parameter
     params = [
-        *hits.from_params,
-        *hits.where_params,
+        *hits.params,
         *vis_params,
         SNIPPET_SOURCE,
         *kind_params,
@@ -262,11 +283,18 @@ def search(
     limit: int = 20,
     offset: int = 0,
     fix_typos: bool = True,
+    mode: str = KEYWORD,
 ) -> SearchPage:
     """Search everything ``viewer`` may see for ``q``: all words must match (as a word, the
     start of a word, or a synonym); ``kinds`` limits the results (not the counts). With
-    ``fix_typos`` off, words are taken as typed ("Search instead for ...")."""
+    ``fix_typos`` off, words are taken as typed ("Search instead for ..."). ``mode``
+    "semantic" asks the semantic backend (if installed) for the nearest documents instead;
+    what the viewer may see, counts and pages work the same."""
     wanted = check_arguments(q, kinds, limit, offset)
+    if mode not in (KEYWORD, SEMANTIC):
+        raise ServiceError(_("Search mode is keyword or semantic."), field="mode")
+    if mode == SEMANTIC and semantic() is None:
+        raise ServiceError(_("Search by meaning is not installed here."), field="mode")
     page = SearchPage(
         query=q,
         results=[],
@@ -280,9 +308,19 @@ def search(
     if not words or not (viewer.is_authenticated and viewer.is_active):
         return page
     backend = full_text()
-    fixed, changed = correct(words, backend) if fix_typos else (words, False)
-    query = parse(fixed)
-    rows, counts = _run(backend, query, viewer, wanted, limit, offset)
+    meaning = semantic() if mode == SEMANTIC else None
+    if meaning is not None:
+        fixed, changed = words, False
+        query = parse(words)
+        candidates = meaning.nearest(q, limit=MAX_SEMANTIC)
+        if not candidates:
+            return page
+        hits = candidate_hits(candidates)
+    else:
+        fixed, changed = correct(words, backend) if fix_typos else (words, False)
+        query = parse(fixed)
+        hits = backend.hits(query)
+    rows, counts = _run(hits, viewer, wanted, limit, offset)
     total = sum(counts[k] for k in (wanted or KINDS))
     if changed and total == 0:
         # The correction found nothing this viewer may see: say nothing about it (the word

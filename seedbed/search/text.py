@@ -41,8 +41,9 @@ def tokens(text: str) -> list[str]:
 
 
 def clean(text: str) -> str:
-    """Text safe to store and show: no control characters, no NUL (PostgreSQL refuses it)."""
-    return _CONTROL.sub(" ", text)
+    """Text safe to store and show: no control characters, no NUL (PostgreSQL refuses it),
+    composed Unicode ("u" + combining diaeresis becomes "ü")."""
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
 
 
 def plain_text(markdown: str) -> str:

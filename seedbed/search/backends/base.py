@@ -22,15 +22,11 @@ from seedbed.search.query import Query
 
 @dataclass(frozen=True)
 class Hits:
-    """SQL pieces that select the documents matching a query and score them (higher is
-    better). The documents table is reachable as ``search_searchdocument`` in ``where_sql``
-    and ``score_sql``."""
+    """A subquery of the documents matching a query, with the columns ``id``, ``kind``,
+    ``object_id`` and ``score`` (higher is better), and its parameters."""
 
-    score_sql: str
-    from_sql: str
-    from_params: list[Any]
-    where_sql: str
-    where_params: list[Any]
+    sql: str
+    params: list[Any]
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ class FullText(Protocol):
     vendor: str
 
     def hits(self, query: Query) -> Hits:
-        """Pieces of one statement matching every group of ``query``."""
+        """The documents matching every group of ``query``, scored."""
         ...
 
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:

@@ -56,11 +56,13 @@ class PostgresFullText:
 
     def hits(self, query: Query) -> Hits:
         return Hits(
-            score_sql=RANK,
-            from_sql="search_searchdocument CROSS JOIN to_tsquery('simple', %s) AS q(q)",
-            from_params=[render(query)],
-            where_sql="search_searchdocument.search_vector @@ q.q",
-            where_params=[],
+            sql=(
+                "SELECT search_searchdocument.id, search_searchdocument.kind, "  # noqa: S608 - constant SQL
+                f"search_searchdocument.object_id, {RANK} AS score "
+                "FROM search_searchdocument, to_tsquery('simple', %s) AS q(q) "
+                "WHERE search_searchdocument.search_vector @@ q.q"
+            ),
+            params=[render(query)],
         )
 
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:

@@ -10,11 +10,17 @@ from typing import Any
 from django.db import connection
 
 from seedbed.search.backends.base import Hits, Row
+from seedbed.search.models import ID_BITS, KIND_CODES, MAX_OBJECT_ID
 from seedbed.search.query import Query, Term
 
 # Above every character: the upper bound of a prefix range.
 _TOP = "\U0010ffff"
 WEIGHTS = "10.0, 4.0, 1.0"  # title, extra, body
+_KIND = (
+    f"CASE rowid >> {ID_BITS} "
+    + " ".join(f"WHEN {code} THEN '{kind}'" for kind, code in KIND_CODES.items())
+    + " END"
+)
 
 
 def _phrase(term: Term) -> str:
@@ -40,15 +46,13 @@ class SqliteFullText:
     vendor = "sqlite"
 
     def hits(self, query: Query) -> Hits:
+        # Kind and object come from the rowid (``document_id``): no document row is read.
         return Hits(
-            score_sql=f"-bm25(search_fts, {WEIGHTS})",
-            from_sql=(
-                "search_fts JOIN search_searchdocument "
-                "ON search_searchdocument.id = search_fts.rowid"
+            sql=(
+                f"SELECT rowid AS id, {_KIND} AS kind, rowid & {MAX_OBJECT_ID} AS object_id, "  # noqa: S608 - constant SQL
+                f"-bm25(search_fts, {WEIGHTS}) AS score FROM search_fts WHERE search_fts MATCH %s"
             ),
-            from_params=[],
-            where_sql="search_fts MATCH %s",
-            where_params=[render(query)],
+            params=[render(query)],
         )
 
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:

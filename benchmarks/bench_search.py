@@ -1,0 +1,517 @@
+"""Search benchmark: ``seedbed.search.services.search`` against the raw full-text query.
+
+Builds a synthetic organisation: 5,000 people in 100 teams under 10 departments (each team
+led by a manager who reports to a department head); 120 skills with aliases, each with its
+own topic words; 100,000 articles of 120 to 400 words (title, summary, Markdown body) written
+from those topic words, about 600 everyday words and a long tail of 12,000 rare words
+(project code names, hosts, tickets), each tagged with one to three skills, owned by random
+people: 80 % visible to the organisation, 12 % to the owner's team, 5 % private; 5 % drafts,
+3 % archived. Articles and their index documents are written with bulk inserts (the documents
+straight into the index tables, the same text ``seedbed.search.extractors`` would produce);
+people and skills go through the index itself. On PostgreSQL the tables are then analysed,
+as autovacuum would on a database in use.
+
+Then, interleaved (every run times each target once per query, in turn), for 16 realistic
+queries (one word, two words, a word start, a misspelt word, an alias, a synonym, a person's
+name, a broad everyday word...):
+
+- **raw**: one ``cursor.execute`` of the bare full-text statement for the same query (as the
+  search ran it: corrected, synonyms expanded) — FTS5 ``MATCH`` ranked by ``bm25`` or a
+  tsvector ``@@`` ranked by ``ts_rank_cd`` — the 20 best ids, no visibility, ``fetchall``;
+- **search (employee)**: ``search()`` as an employee sees it (visibility of every kind in SQL,
+  counts per kind, typo check, highlights), first page of 20;
+- **search (admin)**: the same as an admin.
+
+Reported: median and p95 in milliseconds over all queries and runs, per-query medians, and
+the ratio to the raw query. Targets (issue 6): p95 under 150 ms and at most 3x the raw query.
+
+Run:  .venv/bin/python benchmarks/bench_search.py [--runs 10] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "kubernetes",
+    "deploy kubernetes",
+    "kube",  # a word start
+    "kuberntes upgrade",  # a typo
+    "k8s rollout",  # an alias
+    "ml pipeline",  # a synonym
+    "terraform state",
+    "incident postmortem",
+    "onboarding checklist",
+    "postgres index tuning",
+    "customer invoice",
+    "quarterly planning review",
+    "how to",  # a broad phrase with synonyms
+    "team",  # a broad everyday word
+    "weber",  # a person's name
+    "vantorik",  # a rare word
+]
+
+SKILLS: list[tuple[str, list[str], list[str]]] = [
+    (
+        "Kubernetes",
+        ["k8s", "kube"],
+        ["cluster", "pod", "node", "helm", "rollout", "upgrade", "ingress", "namespace"],
+    ),
+    (
+        "Terraform",
+        ["IaC", "tf"],
+        ["state", "module", "provider", "plan", "apply", "drift", "backend"],
+    ),
+    ("Python", ["py"], ["package", "virtualenv", "typing", "asyncio", "pytest", "wheel", "script"]),
+    (
+        "PostgreSQL",
+        ["postgres", "psql"],
+        ["index", "query", "vacuum", "replication", "tuning", "schema", "backup"],
+    ),
+    (
+        "Machine learning",
+        ["ML"],
+        ["model", "training", "feature", "pipeline", "evaluation", "dataset", "drift"],
+    ),
+    (
+        "Incident management",
+        ["on-call"],
+        ["incident", "postmortem", "pager", "escalation", "runbook", "outage"],
+    ),
+    (
+        "Customer service",
+        ["support"],
+        ["customer", "ticket", "complaint", "refund", "satisfaction", "call"],
+    ),
+    (
+        "Accounting",
+        ["bookkeeping"],
+        ["invoice", "ledger", "reconciliation", "accrual", "audit", "closing"],
+    ),
+    (
+        "Onboarding",
+        ["induction"],
+        ["onboarding", "checklist", "buddy", "laptop", "access", "welcome"],
+    ),
+    (
+        "Project management",
+        ["PM"],
+        ["milestone", "risk", "stakeholder", "budget", "timeline", "scope"],
+    ),
+    ("Docker", ["containers"], ["image", "container", "registry", "compose", "layer", "build"]),
+    ("JavaScript", ["JS"], ["browser", "bundle", "component", "event", "promise", "frontend"]),
+    ("React", ["ReactJS"], ["hook", "component", "state", "render", "props", "frontend"]),
+    ("Go", ["golang"], ["goroutine", "channel", "service", "binary", "module", "latency"]),
+    ("AWS", ["amazon web services"], ["bucket", "lambda", "region", "iam", "billing", "instance"]),
+    (
+        "Forklift operation",
+        ["forklift"],
+        ["pallet", "warehouse", "load", "safety", "inspection", "aisle"],
+    ),
+    ("CNC machining", ["CNC"], ["spindle", "toolpath", "fixture", "tolerance", "lathe", "milling"]),
+    ("Lean", ["kaizen"], ["waste", "flow", "kanban", "gemba", "standard", "improvement"]),
+    (
+        "Sales negotiation",
+        ["negotiation"],
+        ["deal", "discount", "pipeline", "contract", "objection", "quota"],
+    ),
+    (
+        "Quality assurance",
+        ["QA"],
+        ["test", "defect", "regression", "release", "coverage", "acceptance"],
+    ),
+    (
+        "Data analysis",
+        ["analytics"],
+        ["dashboard", "metric", "report", "spreadsheet", "trend", "segment"],
+    ),
+    (
+        "Security",
+        ["infosec"],
+        ["vulnerability", "patch", "phishing", "access", "encryption", "audit"],
+    ),
+    ("Recruiting", ["hiring"], ["candidate", "interview", "offer", "sourcing", "role", "pipeline"]),
+    (
+        "First aid",
+        ["first aider"],
+        ["injury", "kit", "emergency", "burn", "training", "certificate"],
+    ),
+]
+EVERYDAY = """
+the a an and or but if then when while for with without from into onto over under after before
+during about across between through team teams people person manager lead colleague customer
+project plan plans planning review reviews quarterly weekly monthly yearly meeting meetings notes
+decision decisions lesson lessons learned practice practices guide how to steps step first next
+last finally check checklist list lists owner owners document documents page pages write writing
+read reading share sharing ask asked answer answers question questions problem problems issue
+issues fix fixed fixes change changes changed update updates updated new old current future past
+work works worked working process processes tool tools system systems service services data
+report reports reporting number numbers time times day days week weeks month months year years
+good better best bad worse worst simple complex quick slow fast safe risk risks cost costs value
+values goal goals target targets result results outcome outcomes customer customers user users
+office site sites building floor room desk laptop phone email chat call calls message messages
+policy policies rule rules standard standards template templates example examples case cases
+start started starting stop stopped finish finished open opened close closed keep kept move moved
+should must can could would will may might need needs needed want wants make makes made use uses
+used try tried help helps helped show shows shown find finds found know knows known think thinks
+berlin munich lisbon london amsterdam vienna zurich paris office remote hybrid travel expense
+budget invoice order orders supplier suppliers contract contracts warehouse stock delivery
+training course courses workshop session sessions mentor mentoring handover knowledge skill skills
+""".split()  # noqa: SIM905 - a paragraph of words reads better
+FIRST = [
+    "Anna",
+    "Ben",
+    "Chloé",
+    "David",
+    "Emma",
+    "Felix",
+    "Greta",
+    "Hannah",
+    "Ivan",
+    "Julia",
+    "Kenji",
+    "Lena",
+    "Marco",
+    "Nora",
+    "Omar",
+    "Paula",
+    "Quinn",
+    "Ravi",
+    "Sofia",
+    "Tom",
+    "Ugo",
+    "Vera",
+    "Wei",
+    "Xenia",
+    "Yusuf",
+    "Zoe",
+]
+LAST = [
+    "Weber",
+    "Rossi",
+    "Lindqvist",
+    "Berger",
+    "Costa",
+    "Patel",
+    "Dubois",
+    "Kowalski",
+    "Novak",
+    "Schmidt",
+    "Fischer",
+    "Müller",
+    "Garcia",
+    "Okafor",
+    "Tanaka",
+    "Nguyen",
+    "Jensen",
+    "Moreau",
+    "Silva",
+    "Horvat",
+    "Andersen",
+    "Ivanova",
+    "Haddad",
+    "Keller",
+]
+SYLLABLES = [
+    "va",
+    "ron",
+    "tik",
+    "mel",
+    "sor",
+    "da",
+    "qui",
+    "bex",
+    "lan",
+    "tor",
+    "ny",
+    "zu",
+    "cal",
+    "fen",
+    "gro",
+    "hul",
+    "pri",
+    "sta",
+    "vel",
+    "wix",
+    "ko",
+    "ra",
+    "mi",
+    "net",
+]
+TITLES = [
+    "How to {t} the {w}",
+    "{T} checklist for {w}",
+    "Lessons learned: {t} {w}",
+    "Decision: {t} with {w}",
+    "Best practice for {t} {w}",
+    "{T} {w} runbook",
+    "Notes on {t} and {w}",
+    "Why we changed our {t} {w}",
+]
+
+
+def setup_django(database_url: str | None) -> None:
+    data_dir = tempfile.mkdtemp(prefix="seedbed-bench-search-")
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    os.environ["SEEDBED_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if database_url:
+        from django.db import connection
+
+        with connection.cursor() as cur:  # start from an empty schema
+            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    call_command("migrate", verbosity=0)
+
+
+def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dict[str, Any]:
+    from django.db import transaction
+
+    from seedbed.accounts.models import AccessLevel, User
+    from seedbed.knowledge.models import Article
+    from seedbed.people.models import Person, Team
+    from seedbed.search.backends import full_text
+    from seedbed.search.backends.base import Row
+    from seedbed.search.index import reindex_kind
+    from seedbed.search.models import SearchDocument, document_id
+    from seedbed.search.text import plain_text
+    from seedbed.skills.models import Skill, SkillCategory
+    from seedbed.skills.services import ensure_default_scale
+
+    rng = random.Random(seed)
+    ensure_default_scale()
+    cat = SkillCategory.objects.create(name="Everything")
+    skills = Skill.objects.bulk_create(
+        [
+            Skill(name=name, aliases=aliases, category=cat, search_text=name.lower())
+            for name, aliases, _words in SKILLS
+        ]
+    )
+    topics = {s.pk: words for s, (_n, _a, words) in zip(skills, SKILLS, strict=True)}
+    depts = Team.objects.bulk_create([Team(name=f"Department {d}") for d in range(10)])
+    teams = Team.objects.bulk_create(
+        [Team(name=f"Team {d}-{t}", parent=depts[d]) for d in range(10) for t in range(10)]
+    )
+    locations = ["Berlin", "Munich", "Lisbon", "London", "Amsterdam", "Vienna", "Zürich"]
+
+    def person(i: int, team: Team, manager: Person | None) -> Person:
+        return Person(
+            full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
+            email=f"p{i}@bench.example",
+            team=team,
+            manager=manager,
+            location=rng.choice(locations),
+        )
+
+    heads = Person.objects.bulk_create([person(i, depts[i], None) for i in range(10)])
+    leads = Person.objects.bulk_create(
+        [person(10 + t, teams[t], heads[t // 10]) for t in range(100)]
+    )
+    members = Person.objects.bulk_create(
+        [person(110 + i, teams[i % 100], leads[i % 100]) for i in range(n_people - 110)]
+    )
+    people = [*heads, *leads, *members]
+    viewers = {}
+    for key, who, level in [
+        ("admin", heads[0], AccessLevel.ADMIN),
+        ("employee", members[0], AccessLevel.EMPLOYEE),
+    ]:
+        user = User.objects.create_user(
+            who.email, "bench-pass-1234", display_name=who.full_name, access_level=level
+        )
+        Person.objects.filter(pk=who.pk).update(user=user)
+        viewers[key] = user
+    rare = list(
+        {
+            "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) + rng.choice(["", "", "s"])
+            for _ in range(12_000)
+        }
+    )
+    rare.append("vantorik")
+    skill_ids = [s.pk for s in skills]
+    weights = [1.0 / (i + 1) ** 0.7 for i in range(len(skill_ids))]  # popular skills first
+    names = {s.pk: s for s in skills}
+    backend = full_text()
+    t0 = time.perf_counter()
+    chunk = 5000
+    for start in range(0, n_articles, chunk):
+        with transaction.atomic():
+            batch, tags = [], []
+            for _i in range(min(chunk, n_articles - start)):
+                tagged = list(dict.fromkeys(rng.choices(skill_ids, weights, k=rng.randint(1, 3))))
+                words = [w for s in tagged for w in topics[s]]
+                t, w = rng.choice(words), rng.choice(words)
+                title = rng.choice(TITLES).format(t=t, T=t.capitalize(), w=w)
+                paragraphs = []
+                for _p in range(rng.randint(3, 6)):
+                    sentences = []
+                    for _s in range(rng.randint(3, 5)):
+                        n = rng.randint(8, 16)
+                        mix = rng.choices(EVERYDAY, k=n)
+                        for j in rng.sample(range(n), k=max(1, n // 4)):
+                            mix[j] = rng.choice(words)
+                        if rng.random() < 0.3:
+                            mix[rng.randrange(n)] = rng.choice(rare)
+                        sentences.append(" ".join(mix).capitalize() + ".")
+                    paragraphs.append(" ".join(sentences))
+                body = "\n\n".join(paragraphs)
+                r = rng.random()
+                visibility = "org" if r < 0.83 else ("team" if r < 0.95 else "private")
+                r = rng.random()
+                state = "published" if r < 0.92 else ("draft" if r < 0.97 else "archived")
+                owner = rng.choice(people)
+                batch.append(
+                    Article(
+                        title=title,
+                        summary=paragraphs[0][:200],
+                        body=body,
+                        owner=owner,
+                        visibility=visibility,
+                        state=state,
+                    )
+                )
+                tags.append(tagged)
+            articles = Article.objects.bulk_create(batch)
+            Article.skills.through.objects.bulk_create(
+                [
+                    Article.skills.through(article_id=a.pk, skill_id=s)
+                    for a, tagged in zip(articles, tags, strict=True)
+                    for s in tagged
+                ]
+            )
+            docs = SearchDocument.objects.bulk_create(
+                [
+                    SearchDocument(
+                        id=document_id("article", a.pk),
+                        kind="article",
+                        object_id=a.pk,
+                        title=a.title,
+                        extra="\n".join(
+                            " ".join([names[s].name, *names[s].aliases]) for s in tagged
+                        ),
+                        body=f"{a.summary}\n{plain_text(a.body)}",
+                        meta={"article_kind": a.kind, "state": a.state},
+                    )
+                    for a, tagged in zip(articles, tags, strict=True)
+                ]
+            )
+            backend.after_write([Row(d.pk, d.title, d.extra, d.body) for d in docs])
+        print(f"  articles {start + chunk:,} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    with transaction.atomic():
+        reindex_kind("person")
+        reindex_kind("skill")
+        backend.rebuild()
+    return {"viewers": viewers, "people": len(people), "articles": n_articles}
+
+
+def analyse() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ANALYZE")
+        else:
+            cur.execute("ANALYZE")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    args = parser.parse_args()
+    setup_django(args.database_url)
+
+    from django.db import connection
+
+    from seedbed.search.backends import full_text
+    from seedbed.search.query import parse
+    from seedbed.search.services import correct, search
+    from seedbed.search.text import tokens
+
+    print(f"database: {connection.vendor}")
+    t0 = time.perf_counter()
+    world = build(n_people=args.people, n_articles=args.articles)
+    analyse()
+    print(
+        f"built {world['people']:,} people, {world['articles']:,} articles in "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
+    backend = full_text()
+    raw_sql = {}
+    for q in QUERIES:
+        fixed, _changed = correct(tokens(q), backend)
+        raw_sql[q] = backend.raw_sql(parse(fixed), 20)
+
+    def raw(q: str) -> int:
+        sql, params = raw_sql[q]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return len(cur.fetchall())
+
+    def run(q: str, who: str) -> int:
+        page = search(viewer=world["viewers"][who], q=q, limit=20)
+        return page.total
+
+    targets = {
+        "raw": lambda q: raw(q),
+        "search (employee)": lambda q: run(q, "employee"),
+        "search (admin)": lambda q: run(q, "admin"),
+    }
+    hits = {q: (raw(q), run(q, "employee"), run(q, "admin")) for q in QUERIES}  # warm-up
+    samples: dict[str, dict[str, list[float]]] = {t: {q: [] for q in QUERIES} for t in targets}
+    for _run in range(args.runs):
+        for q in QUERIES:
+            for name, call in targets.items():
+                start = time.perf_counter()
+                call(q)
+                samples[name][q].append((time.perf_counter() - start) * 1000)
+
+    print(f"\nper query: median ms of {args.runs} interleaved runs; hits (employee / admin)")
+    print(f"{'query':28} {'raw':>7} {'employee':>9} {'admin':>7} {'x raw':>6} {'hits':>15}")
+    for q in QUERIES:
+        r, e, a = (statistics.median(samples[t][q]) for t in targets)
+        print(f"{q:28} {r:7.1f} {e:9.1f} {a:7.1f} {e / r:6.2f} {hits[q][1]:>7,} / {hits[q][2]:<7,}")
+    print(f"\nall queries and runs ({len(QUERIES) * args.runs} samples each)")
+    print(f"{'what':20} {'median ms':>10} {'p95 ms':>8} {'x raw (median)':>15} {'x raw (p95)':>12}")
+    every = {t: [v for q in QUERIES for v in samples[t][q]] for t in targets}
+    base_med, base_p95 = statistics.median(every["raw"]), percentile(every["raw"], 95)
+    for name in targets:
+        med, p95 = statistics.median(every[name]), percentile(every[name], 95)
+        print(f"{name:20} {med:10.1f} {p95:8.1f} {med / base_med:15.2f} {p95 / base_p95:12.2f}")
+    emp = every["search (employee)"]
+    print(f"\np95 under 150 ms: {'yes' if percentile(emp, 95) < 150 else 'NO'} (employee)")
+    print(
+        f"at most 3x the raw query: "
+        f"{'yes' if statistics.median(emp) <= 3 * base_med else 'NO'} (medians)"
+    )
+
+
+if __name__ == "__main__":
+    main()
