@@ -680,3 +680,14 @@ def test_who_means_nothing_for_everyone_else(org: Org, clients: dict[str, Client
         == 404
     )
     assert Participant.objects.get(programme=open_one, person=org.outsider).is_active
+
+
+def test_the_pair_page_carries_the_answer_box(
+    org: Org, clients: dict[str, Client], matched: Programme
+) -> None:
+    matching.publish(actor=org.user("admin"), programme=matched)
+    pair = matched.pairs.get(mentee=org.employee)
+    page = clients["employee"].get(_url("pair", pair.pk)).content.decode()
+    assert f'id="answer-{pair.pk}"' in page and "Do you want Otto Other as your mentor?" in page
+    mentor = clients["outsider_manager"].get(_url("pair", pair.pk)).content.decode()
+    assert "Will you mentor Emil Employee?" in mentor
