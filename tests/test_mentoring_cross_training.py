@@ -288,9 +288,33 @@ def test_cross_training_page_refuses_bad_input_with_a_message(
     assert not Pair.objects.exists()
 
 
+def test_cross_training_filters(risk: Risk, org: Org, clients) -> None:  # type: ignore[no-untyped-def]
+    plain = make_skill("Excel")
+    require_role = org.employee.role
+    assert require_role is not None
+    from tests.builders import require
+
+    require(require_role, plain, 2)
+    rate(org, org.outsider, plain, 5)
+    url = reverse("mentoring:cross_training")
+    body = clients["admin"].get(url).content.decode()
+    assert "Terraform" in body and "Excel" in body
+    body = clients["admin"].get(url, {"critical": "on"}).content.decode()
+    assert "Terraform" in body and ">Excel<" not in body
+    body = clients["admin"].get(url, {"q": "excel"}).content.decode()
+    assert ">Terraform<" not in body and "Excel" in body
+    found = ct.proposals(org.user("admin"))
+    assert [p.skill_name for p in ct.filter_proposals(found, q="TERRA")] == ["Terraform"]
+    assert [p.skill_name for p in ct.filter_proposals(found, critical=True)] == ["Terraform"]
+    # A person's name finds the skills they hold or could learn.
+    assert {p.skill_name for p in ct.filter_proposals(found, q="olga")} == {"Terraform", "Excel"}
+
+
 def test_cross_training_exports(risk: Risk, org: Org, clients) -> None:  # type: ignore[no-untyped-def]
     ct.start(actor=org.user("admin"), skill=risk.skill, mentor=org.employee, mentee=org.outsider)
     url = reverse("mentoring:cross_training")
+    proposals = clients["admin"].get(url, {"format": "csv", "table": "proposals"})
+    assert "Rita Report" in proposals.content.decode("utf-8-sig")
     response = clients["admin"].get(url, {"format": "csv", "table": "pairs"})
     text = response.content.decode("utf-8-sig")
     assert response.status_code == 200 and "Terraform" in text and "Olga Outsider" in text

@@ -19,6 +19,7 @@ from seedbed.mentoring.schemas_pairs import (
     CrossTrainingFilter,
     CrossTrainingIn,
     CrossTrainingPairOut,
+    CrossTrainingProposalFilter,
     CrossTrainingProposalOut,
     MentoringSessionIn,
     MentoringSessionOut,
@@ -254,10 +255,12 @@ def delete_goal(request: AuthedRequest, goal_id: Path[Id]) -> Status[None]:
     response={200: list[CrossTrainingProposalOut], **ERRORS},
 )
 @paginate(Pagination)
-def cross_training_proposals(request: AuthedRequest) -> list[ct.Proposal]:
+def cross_training_proposals(
+    request: AuthedRequest, filters: Query[CrossTrainingProposalFilter]
+) -> list[ct.Proposal]:
     """At-risk skills with a single holder in your scope (HR: everyone; managers: their
     reporting line), holders leaving first, with the learners proposed and other candidates."""
-    return ct.proposals(request.user)
+    return ct.filter_proposals(ct.proposals(request.user), q=filters.q, critical=filters.critical)
 
 
 @router.post("/mentoring/cross-training", response={201: PairDetailOut, **WITH_CONFLICT})

@@ -139,7 +139,13 @@ class FeedbackForm(forms.Form):
 
 
 class CrossTrainingFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    q = forms.CharField(
+        label=_("Skill or person"),
+        max_length=100,
+        required=False,
+        help_text=_("Filters both lists."),
+    )
+    critical = forms.BooleanField(label=_("Critical skills only"), required=False)
     state = forms.ChoiceField(
         label=_("State"),
         choices=[("", _("Any")), *[c for c in PairState.choices if c[0] != PairState.PROPOSED]],

@@ -287,6 +287,11 @@ class CrossTrainingProposalOut(Schema):
     others: list[CrossTrainingCandidateOut] = Field(description="Further candidates.")
 
 
+class CrossTrainingProposalFilter(In):
+    q: Text = Field("", max_length=100, description="Skill, holder or candidate name.")
+    critical: bool = Field(False, description="Critical skills only.")
+
+
 class CrossTrainingIn(In):
     skill_id: Id
     mentor_id: Id = Field(description="The skill's only holder.")

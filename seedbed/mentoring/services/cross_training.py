@@ -263,6 +263,42 @@ def proposals(user: User) -> list[Proposal]:
     return found
 
 
+def filter_proposals(
+    found: Sequence[Proposal], *, q: str = "", critical: bool = False
+) -> list[Proposal]:
+    """Proposals whose skill, holder or a candidate matches ``q`` (any case), critical skills
+    only with ``critical``."""
+    term = q.strip().lower()
+
+    def matches(p: Proposal) -> bool:
+        names = [p.skill_name, p.holder_name, *(c.name for c in p.learners + p.others)]
+        return not term or any(term in n.lower() for n in names)
+
+    return [p for p in found if matches(p) and (p.critical or not critical)]
+
+
+def proposals_table(found: Sequence[Proposal]) -> tuple[list[str], list[list[Any]]]:
+    """Proposals as an export table: one row per proposed learner (or one without)."""
+    headers = [
+        _("Skill"),
+        _("Critical"),
+        _("Level asked for"),
+        _("Only holder"),
+        _("Holder leaving on"),
+        _("Cross-training under way"),
+        _("Proposed learner"),
+        _("Learner's level"),
+        _("Interest"),
+    ]
+    rows: list[list[Any]] = []
+    for p in found:
+        base = [p.skill_name, p.critical, p.demand, p.holder_name, p.holder_leaving_on, p.live]
+        rows.extend([*base, c.name, c.level, c.interest] for c in p.learners)
+        if not p.learners:
+            rows.append([*base, None, None, None])
+    return headers, rows
+
+
 # --- accepting a proposal ------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,7 @@ from seedbed.gaps.charts import Bar, bar_chart
 from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.lib.forms import run_service
 from seedbed.lib.http import AuthedHttpRequest
-from seedbed.lib.listing import paginate, query_without_page
+from seedbed.lib.listing import paginate
 from seedbed.lib.spreadsheet import export_response
 from seedbed.mentoring import metrics as m
 from seedbed.mentoring.forms_pairs import (
@@ -46,6 +47,9 @@ from seedbed.mentoring.models import (
 from seedbed.mentoring.selectors import pair_overview
 from seedbed.mentoring.services import cross_training as ct
 from seedbed.mentoring.services import pairs as services
+
+PROPOSALS_PER_PAGE = 20
+
 
 # --- scoped fetches ------------------------------------------------------------------------
 
@@ -294,9 +298,10 @@ def _export(request: AuthedHttpRequest, prefix: str, tables: dict[str, Any]) -> 
     return export_response(fmt, f"{prefix}-{name}", headers, rows)
 
 
-def _query(request: AuthedHttpRequest) -> str:
+def _query(request: AuthedHttpRequest, page: str = "page") -> str:
+    """The query string without export parameters and ``page`` (the page number's name)."""
     params = request.GET.copy()
-    for key in ("format", "table", "page"):
+    for key in ("format", "table", page):
         params.pop(key, None)
     return params.urlencode()
 
@@ -350,10 +355,16 @@ def cross_training(request: AuthedHttpRequest) -> HttpResponse:
         q=data.get("q", ""), state=data.get("state") or None, cleared=form.cleared_value()
     )
     pairs = ct.rows(request.user, filters)
+    found = ct.filter_proposals(
+        ct.proposals(request.user), q=data.get("q", ""), critical=bool(data.get("critical"))
+    )
     exported = _export(
         request,
         "cross-training",
-        {"pairs": lambda: _cross_training_table(list(pairs))},
+        {
+            "proposals": lambda: ct.proposals_table(found),
+            "pairs": lambda: _cross_training_table(list(pairs)),
+        },
     )
     if exported is not None:
         return exported
@@ -366,11 +377,11 @@ def cross_training(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "mentoring/cross_training/list.html",
         {
-            "proposals": ct.proposals(request.user),
+            "proposals": Paginator(found, PROPOSALS_PER_PAGE).get_page(request.GET.get("ppage")),
             "form": form,
             "page_obj": page,
             "query": _query(request),
-            "page_query": query_without_page(request),
+            "proposal_query": _query(request, "ppage"),
             "target": ct.TARGET_LEVEL,
         },
     )
@@ -462,7 +473,6 @@ def programme_metrics(request: AuthedHttpRequest, programme_id: int) -> HttpResp
             "form": form,
             "page_obj": paginate(request, rows),
             "query": _query(request),
-            "page_query": query_without_page(request),
             "defs": m.DEFINITIONS,
         },
     )
