@@ -158,6 +158,18 @@ def test_articles_answers_votes_and_mentoring_each_count(org: Org, k8s: Skill) -
     assert ranked(None, skill_ids=[k8s.pk])[0] == "Andy Answerer"
 
 
+def test_an_article_on_several_skills_counts_once(org: Org, k8s: Skill) -> None:
+    docker = make_skill("Docker", category=k8s.category)
+    helm = make_skill("Helm", category=k8s.category)
+    p = make_person("Tess Tagged")
+    article(p, k8s, docker, helm)
+    # Asked for two of its skills, with the third related: one article, counted as direct.
+    page = find_experts(viewer=None, skill_ids=[k8s.pk, docker.pk], now=NOW)
+    evidence = page.results[0].evidence
+    assert evidence["articles"] == 1 and evidence["related"] == {}
+    assert page.results[0].explanation.startswith("1 article,")
+
+
 def test_unaccepted_answer_without_votes_is_no_evidence(org: Org, k8s: Skill) -> None:
     answer(make_person("Quiet Answer"), k8s, accepted=False, score=0)
     assert ranked(None, skill_ids=[k8s.pk]) == []
@@ -441,12 +453,12 @@ def test_query_count_does_not_grow_with_people(
         )
 
     _populate(k8s, 2)
-    # settings, catalogue, skills, levels, certificates, articles (tagged, text), answers
-    # (tagged, text), mentoring, people, availability, the page's people
-    with django_assert_num_queries(13):
+    # settings, catalogue, skills, levels, certificates, articles, answers, mentoring, people,
+    # mentors' capacity, the page's people, their articles and answered questions
+    with django_assert_num_queries(12):
         run()
     _populate(k8s, 6)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         run()
 
 

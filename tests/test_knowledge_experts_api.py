@@ -119,10 +119,10 @@ def test_query_count_is_fixed(
     auth = bearer(org.admin)
 
     def run() -> None:
-        # token with its user (its last use was noted by the warm-up), skill exists, finder settings, catalogue, skills, levels,
-        # certificates, articles (tagged, text), answers (tagged, text), mentoring, people,
-        # availability, the page's people
-        with django_assert_num_queries(15):
+        # token with its user (its last use was noted by the warm-up), skill exists, finder
+        # settings, catalogue, skills, levels, certificates, articles, answers, mentoring,
+        # people, mentors' capacity, the page's people, their articles and answered questions
+        with django_assert_num_queries(14):
             assert client.get(URL, {"skill": k8s.pk, "q": "kube"}, **auth).status_code == 200
 
     rate(make_person("First"), k8s, 2, "manager")

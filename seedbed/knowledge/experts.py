@@ -34,14 +34,30 @@ mentees they said they can take). Someone who mentors nowhere is not limited by 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least, Power
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -58,6 +74,7 @@ from seedbed.knowledge.models import (
     Question,
     default_finder_weights,
 )
+from seedbed.knowledge.ranking import FloatArray, IntArray
 from seedbed.mentoring.models import (
     Pair,
     PairState,
@@ -203,59 +220,141 @@ def resolve_skills(skill_ids: Sequence[int], query: str) -> ResolvedSkills:
 
 
 # --- evidence ---------------------------------------------------------------------------------
+#
+# Evidence is read as numbers only (ids, levels, dates as seconds since 1970 computed by the
+# database) into NumPy arrays. Articles and answers, the bulk of it, are summed up by the
+# database per person and skill, already weighted by recency, so a popular skill with
+# thousands of articles still returns one row per author and skill. Titles are read last, for
+# the people on the page only.
+
+ARTICLE, ANSWER = 0, 1  # what a link on the page points at
+SOURCES = list(TIERS)  # a level's source travels as its index in this list
+IS_VALIDATED = np.asarray([TIERS[s] >= VALIDATED_TIER for s in SOURCES], dtype=np.bool_)
+MAX_HALF_LIVES = 60.0  # older evidence counts 0.5**60 ≈ 0 (avoids underflow errors)
+
+# (``type: ignore[misc]`` below: django-stubs does not see annotations on the auto-created
+# many-to-many tables.)
+
+
+class Epoch(Func):
+    """Seconds since 1970 (UTC) of a date or datetime expression, as a float."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def _decay(field: str, now: datetime, half_life_days: float) -> Any:
+    """``0.5 ** (age / half_life)`` of the date in ``field``, computed by the database (the
+    same rule as ``ranking.decay``; future dates count as new)."""
+    halves = (Value(now.timestamp()) - Epoch(field)) / Value(half_life_days * 86400.0)
+    clamped = Greatest(Value(0.0), Least(halves, Value(MAX_HALF_LIVES)))
+    return Power(Value(0.5), clamped, output_field=FloatField())
 
 
 @dataclass
-class _Item:
-    person_id: int
+class _Rows:
+    """Evidence of one kind as parallel arrays. ``skill`` -1: on the skills asked for, pooled
+    (or matched by text). ``count``: items (votes: net votes). ``value``: a level, 1 per item,
+    or — when ``decayed`` — the recency-weighted sum the database computed. ``at``: seconds
+    since 1970 (for sums, of the newest item). ``ref``: the certificate or pair (per-item
+    kinds); ``extra``: a level's source (index in SOURCES)."""
+
     kind: str
-    skill_id: int | None  # None: matched by text
-    value: float
-    at: datetime | date | None
-    ref: tuple[int, str] | None = None  # (id, title) of an article or question, for links
-    level: int | None = None
-    source: str | None = None
+    person: IntArray
+    skill: IntArray
+    count: IntArray
+    value: FloatArray
+    at: FloatArray
+    ref: IntArray
+    extra: IntArray
+    decayed: bool = False
+
+    @classmethod
+    def of(cls, kind: str, rows: Sequence[Sequence[Any]], *, decayed: bool = False) -> _Rows:
+        """From (person, skill, count, value, at, ref, extra) tuples (no person: dropped)."""
+        rows = [r for r in rows if r[0] is not None]
+        if not rows:
+            z = np.zeros(0, dtype=np.int64)
+            f = np.zeros(0, dtype=np.float64)
+            return cls(kind, z, z, z, f, f, z, z, decayed)
+        cols = list(zip(*rows, strict=True))
+
+        def ints(c: Sequence[Any]) -> IntArray:
+            return np.asarray([-1 if v is None else int(v) for v in c], dtype=np.int64)
+
+        def floats(c: Sequence[Any]) -> FloatArray:
+            return np.asarray([0.0 if v is None else float(v) for v in c], dtype=np.float64)
+
+        return cls(
+            kind,
+            ints(cols[0]),
+            ints(cols[1]),
+            ints(cols[2]),
+            floats(cols[3]),
+            floats(cols[4]),
+            ints(cols[5]),
+            ints(cols[6]),
+            decayed,
+        )
+
+    def take(self, mask: Any) -> _Rows:
+        return _Rows(
+            self.kind,
+            self.person[mask],
+            self.skill[mask],
+            self.count[mask],
+            self.value[mask],
+            self.at[mask],
+            self.ref[mask],
+            self.extra[mask],
+            self.decayed,
+        )
+
+    def dedupe(self, direct_ids: IntArray) -> _Rows:
+        """Per-item kinds: one row per (person, thing), a pair with two skills asked for, or
+        with one asked for and one related skill, counts once, as direct evidence."""
+        if self.person.shape[0] == 0:
+            return self
+        related = ~_is_direct(self.skill, direct_ids)
+        order = np.lexsort((related, self.ref, self.person))
+        p, r = self.person[order], self.ref[order]
+        first = np.ones(order.shape[0], dtype=np.bool_)
+        first[1:] = (p[1:] != p[:-1]) | (r[1:] != r[:-1])
+        return self.take(order[first])
 
 
-def _aware(moment: datetime | date | None, now: datetime) -> datetime:
-    if moment is None:
-        return now
-    if not isinstance(moment, datetime):
-        moment = datetime(moment.year, moment.month, moment.day, tzinfo=now.tzinfo)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+def _is_direct(skill: IntArray, direct_ids: IntArray) -> Any:
+    return (skill == -1) | np.isin(skill, direct_ids)
 
 
-def _levels(viewer: User | None, ids: list[int]) -> list[_Item]:
+def _levels(viewer: User | None, ids: list[int]) -> _Rows:
     qs = PersonSkill.objects.filter(skill_id__in=ids, person__is_active=True)
     if viewer is not None:
         qs = qs.filter(person__in=Person.objects.levels_visible_to(viewer))
-    items = []
-    for person_id, skill_id, level, source, at in qs.values_list(
-        "person_id", "skill_id", "level", "source", "assessed_at"
-    ):
-        kind = "validated" if TIERS.get(source, 0) >= VALIDATED_TIER else "self_rated"
-        items.append(_Item(person_id, kind, skill_id, float(level), at, level=level, source=source))
-    return items
+    source = Case(*[When(source=s, then=Value(i)) for i, s in enumerate(SOURCES)], default=Value(0))
+    rows = qs.annotate(at=Epoch("assessed_at"), code=source, one=Value(1)).values_list(
+        "person_id", "skill_id", "one", "level", "at", "skill_id", "code"
+    )
+    return _Rows.of("level", list(rows))
 
 
-def _certificates(viewer: User | None, ids: list[int], today: date) -> list[_Item]:
-    qs: QuerySet[HeldCertification] = HeldCertification.objects.filter(
+def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
+    qs = HeldCertification.objects.filter(
         certification__skill_id__in=ids, person__is_active=True
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     if viewer is not None:
         qs = qs.filter(pk__in=HeldCertification.objects.visible_to(viewer).values("pk"))
-    return [
-        _Item(person_id, "certification", skill_id, 1.0, issued, ref=(cert_id, name))
-        for person_id, skill_id, issued, cert_id, name in qs.values_list(
-            "person_id",
-            "certification__skill_id",
-            "issued_on",
-            "certification_id",
-            "certification__name",
-        )
-    ]
+    rows = qs.annotate(at=Epoch("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
+        "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
+    )
+    return _Rows.of("certification", list(rows))
 
 
 def _visible_articles(viewer: User | None) -> QuerySet[Article]:
@@ -265,152 +364,171 @@ def _visible_articles(viewer: User | None) -> QuerySet[Article]:
     return qs
 
 
-def _article_items(rows: Any, with_skill: bool) -> list[_Item]:
-    items: list[_Item] = []
-    for row in rows:
-        skill_id = row[0] if with_skill else None
-        article_id, owner_id, author_id, updated, title = row[1:] if with_skill else row
-        credited = {pid for pid in (owner_id, author_id) if pid is not None}
-        for pid in credited:
-            items.append(_Item(pid, "articles", skill_id, 1.0, updated, ref=(article_id, title)))
-    return items
-
-
-_ARTICLE_FIELDS = ("id", "owner_id", "created_by__person__id", "updated_at", "title")
-
-
-def _articles(viewer: User | None, ids: list[int], text: str) -> list[_Item]:
+def _direct_articles(viewer: User | None, direct: list[int], text: str) -> QuerySet[Article]:
+    """Published articles the viewer may read, tagged with a skill asked for or (with text)
+    mentioning it in the title or summary."""
     through = Article.skills.through
-    tagged = through.objects.filter(
-        skill_id__in=ids, article__in=_visible_articles(viewer)
-    ).values_list("skill_id", *[f"article__{f}" for f in _ARTICLE_FIELDS])
-    items = _article_items(tagged, with_skill=True)
+    hit = Q(Exists(through.objects.filter(article_id=OuterRef("pk"), skill_id__in=direct)))
     if text:
-        matched = (
-            _visible_articles(viewer)
-            .filter(Q(title__icontains=text) | Q(summary__icontains=text))
-            .values_list(*_ARTICLE_FIELDS)
-        )
-        items += _article_items(matched, with_skill=False)
-    return items
+        hit |= Q(title__icontains=text) | Q(summary__icontains=text)
+    return _visible_articles(viewer).filter(hit)
 
 
-def _answer_items(rows: Any, with_skill: bool) -> list[_Item]:
-    items: list[_Item] = []
-    for row in rows:
-        skill_id = row[0] if with_skill else None
-        answer_id, author_id, score, created, accepted_id, question_id, title = (
-            row[1:] if with_skill else row
-        )
-        if author_id is None:
-            continue
-        if accepted_id == answer_id:
-            items.append(
-                _Item(
-                    author_id, "accepted_answers", skill_id, 1.0, created, ref=(question_id, title)
-                )
+def _articles(
+    viewer: User | None, direct: list[int], related: list[int], text: str, now: datetime, hl: float
+) -> _Rows:
+    """Per person: articles they own or wrote (the author counts too when someone else owns
+    it) on the skills asked for, pooled; and per related skill, articles not already counted
+    as direct. One query (four grouped parts)."""
+    on_direct = _direct_articles(viewer, direct, text)
+
+    def grouped(qs: QuerySet[Any], person: str, skill: Any, date_field: str, pk: str) -> Any:
+        return (
+            qs.order_by()
+            .values(person)
+            .annotate(
+                skill_ref=skill,
+                n=Count(pk),
+                worth=Sum(_decay(date_field, now, hl)),
+                last=Max(Epoch(date_field)),
+                z=Value(0),
             )
-        if score > 0:
-            items.append(
-                _Item(author_id, "votes", skill_id, float(score), created, ref=(question_id, title))
-            )
-    return items
-
-
-def _answers(ids: list[int], text: str) -> list[_Item]:
-    through = Question.skills.through
-    # One row per (tag on the question, answer): the join from the tag to the answers.
-    tagged = (
-        through.objects.filter(skill_id__in=ids, question__answers__author__is_active=True)
-        .filter(
-            Q(question__accepted_answer_id=F("question__answers__id"))
-            | Q(question__answers__score__gt=0)
+            .values_list(person, "skill_ref", "n", "worth", "last", "z", "z")
         )
-        .values_list(
-            "skill_id",
-            "question__answers__id",
-            "question__answers__author_id",
-            "question__answers__score",
-            "question__answers__created_at",
-            "question__accepted_answer_id",
-            "question_id",
-            "question__title",
-        )
+
+    direct_by_owner = grouped(
+        on_direct.filter(owner__isnull=False), "owner_id", Value(-1), "updated_at", "id"
     )
-    items = _answer_items(tagged, with_skill=True)
+    direct_by_author = grouped(
+        on_direct.filter(created_by__person__isnull=False).exclude(
+            owner_id=F("created_by__person__id")
+        ),
+        "created_by__person__id",
+        Value(-1),
+        "updated_at",
+        "id",
+    )
+    through = Article.skills.through
+    # Articles tagged with a skill asked for counted as direct above (one found by its text
+    # only and also tagged with a related skill counts in both: rare, and cheap to allow).
+    tagged_direct = through.objects.filter(article_id=OuterRef("article_id"), skill_id__in=direct)
+    on_related = through.objects.filter(  # type: ignore[misc]
+        skill_id__in=related, article__in=_visible_articles(viewer)
+    ).filter(~Exists(tagged_direct))
+    related_by_owner = grouped(
+        on_related.filter(article__owner__isnull=False),
+        "article__owner_id",
+        F("skill_id"),
+        "article__updated_at",
+        "article_id",
+    )
+    related_by_author = grouped(
+        on_related.filter(article__created_by__person__isnull=False).exclude(
+            article__owner_id=F("article__created_by__person__id")
+        ),
+        "article__created_by__person__id",
+        F("skill_id"),
+        "article__updated_at",
+        "article_id",
+    )
+    parts = direct_by_owner.union(
+        direct_by_author, related_by_owner, related_by_author, all=True
+    ).order_by()
+    return _Rows.of("articles", list(parts), decayed=True)
+
+
+def _direct_questions(direct: list[int], text: str) -> Q:
+    """Answers to questions tagged with a skill asked for or (with text) naming it."""
+    through = Question.skills.through
+    hit = Q(
+        Exists(through.objects.filter(question_id=OuterRef("question_id"), skill_id__in=direct))
+    )
     if text:
-        matched = (
-            Answer.objects.filter(question__title__icontains=text, author__is_active=True)
-            .filter(Q(question__accepted_answer_id=F("id")) | Q(score__gt=0))
+        hit |= Q(question__title__icontains=text)
+    return hit
+
+
+def _answers(
+    direct: list[int], related: list[int], text: str, now: datetime, hl: float
+) -> tuple[_Rows, _Rows]:
+    """Per person (skills asked for, pooled) and per (person, related skill): accepted answers
+    and net up-votes on answers, recency-weighted. One query (two grouped parts). Questions
+    are open to everyone: no scoping."""
+    accepted = Q(question__accepted_answer_id=F("id"))
+    voted = Q(score__gt=0)
+    answers = Answer.objects.filter(author__is_active=True).filter(accepted | voted)
+    on_direct = answers.filter(_direct_questions(direct, text))
+    tagged_direct = Question.skills.through.objects.filter(
+        question_id=OuterRef("question_id"), skill_id__in=direct
+    )
+    on_related = answers.filter(question__skills__id__in=related).filter(~Exists(tagged_direct))
+
+    def grouped(qs: QuerySet[Answer], skill: Any) -> Any:
+        decay = _decay("created_at", now, hl)
+        return (
+            qs.order_by()
+            .values("author_id")
+            .annotate(
+                skill_ref=skill,
+                n_accepted=Count("id", filter=accepted),
+                w_accepted=Sum(decay, filter=accepted),
+                n_votes=Sum("score", filter=voted),
+                w_votes=Sum(F("score") * decay, filter=voted, output_field=FloatField()),
+                last=Max(Epoch("created_at")),
+            )
             .values_list(
-                "id",
-                "author_id",
-                "score",
-                "created_at",
-                "question__accepted_answer_id",
-                "question_id",
-                "question__title",
+                "author_id", "skill_ref", "n_accepted", "w_accepted", "n_votes", "w_votes", "last"
             )
         )
-        items += _answer_items(matched, with_skill=False)
-    return items
+
+    rows = list(
+        grouped(on_direct, Value(-1))
+        .union(grouped(on_related, F("question__skills__id")), all=True)
+        .order_by()
+    )
+    acc = [(p, s, n, w, t, 0, 0) for p, s, n, w, _nv, _wv, t in rows if n]
+    votes = [(p, s, nv, wv, t, 0, 0) for p, s, _n, _w, nv, wv, t in rows if nv]
+    return _Rows.of("accepted_answers", acc, decayed=True), _Rows.of("votes", votes, decayed=True)
 
 
-def _mentoring(viewer: User | None, ids: list[int]) -> list[_Item]:
+def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
     pairs = Pair.objects.filter(state__in=MENTORING_STATES, mentor__is_active=True)
     if viewer is not None:
         pairs = pairs.filter(pk__in=Pair.objects.visible_to(viewer).values("pk"))
-    when = Coalesce("last_activity_at", "ended_at", "started_at", "created_at")
     by_skill = (
         pairs.filter(skill_id__in=ids)
         .order_by()
-        .values_list("id", "mentor_id", "skill_id")
-        .annotate(at=when)
+        .annotate(
+            at=Epoch(Coalesce("last_activity_at", "ended_at", "started_at", "created_at")),
+            one=Value(1),
+            worth=Value(1.0),
+        )
+        .values_list("mentor_id", "skill_id", "one", "worth", "at", "id", "one")
     )
     through = Pair.focus_skills.through
     by_focus = (
-        through.objects.filter(skill_id__in=ids, pair__in=pairs)
+        through.objects.filter(skill_id__in=ids, pair__in=pairs)  # type: ignore[misc]
         .order_by()
-        .values_list("pair_id", "pair__mentor_id", "skill_id")
         .annotate(
-            at=Coalesce(
-                "pair__last_activity_at", "pair__ended_at", "pair__started_at", "pair__created_at"
-            )
+            at=Epoch(
+                Coalesce(
+                    "pair__last_activity_at",
+                    "pair__ended_at",
+                    "pair__started_at",
+                    "pair__created_at",
+                )
+            ),
+            one=Value(1),
+            worth=Value(1.0),
         )
+        .values_list("pair__mentor_id", "skill_id", "one", "worth", "at", "pair_id", "one")
     )
-    items = []
-    for pair_id, mentor_id, skill_id, at in by_skill.union(by_focus, all=True).order_by():
-        items.append(_Item(mentor_id, "mentoring", skill_id, 1.0, at, ref=(pair_id, "")))
-    return items
+    return _Rows.of("mentoring", list(by_skill.union(by_focus, all=True).order_by()))
 
 
-def _dedupe(items: list[_Item], direct_ids: set[int]) -> list[_Item]:
-    """One item per (person, kind, thing): an article tagged with two asked-for skills, or
-    with one asked-for and one related skill, counts once, as direct evidence."""
-    best: dict[tuple[int, str, Any], _Item] = {}
-    rest: list[_Item] = []
-    for item in items:
-        if item.ref is None:
-            rest.append(item)
-            continue
-        key = (item.person_id, item.kind, item.ref[0])
-        seen = best.get(key)
-        if seen is None or (_is_direct(item, direct_ids) and not _is_direct(seen, direct_ids)):
-            best[key] = item
-    return rest + list(best.values())
-
-
-def _is_direct(item: _Item, direct_ids: set[int]) -> bool:
-    return item.skill_id is None or item.skill_id in direct_ids
-
-
-def _available(person_rows: Mapping[int, Mapping[str, Any]], today: date) -> dict[int, bool]:
-    """Person id -> available (see the module docstring). One query."""
-    soon = today + timedelta(days=LEAVING_SOON_DAYS)
-    available = {
-        pid: row["leaving_on"] is None or row["leaving_on"] > soon
-        for pid, row in person_rows.items()
-    }
+def _mentor_capacity() -> dict[int, bool]:
+    """Person id -> has spare capacity, for everyone who mentors in an open or running
+    programme (see the module docstring). One query, one row per such participation."""
     live = (
         Pair.objects.live()
         .filter(programme_id=OuterRef("programme_id"), mentor_id=OuterRef("person_id"))
@@ -421,10 +539,10 @@ def _available(person_rows: Mapping[int, Mapping[str, Any]], today: date) -> dic
     )
     mentors = (
         Participant.objects.filter(
-            person_id__in=list(person_rows),
             is_active=True,
             role__in=[ParticipantRole.MENTOR, ParticipantRole.BOTH],
             programme__state__in=[ProgrammeState.OPEN, ProgrammeState.RUNNING],
+            person__is_active=True,
         )
         .annotate(live=Coalesce(Subquery(live), Value(0)))
         .values_list("person_id", "capacity", "live")
@@ -432,7 +550,7 @@ def _available(person_rows: Mapping[int, Mapping[str, Any]], today: date) -> dic
     spare: dict[int, bool] = {}
     for pid, capacity, n_live in mentors:
         spare[pid] = spare.get(pid, False) or n_live < capacity
-    return {pid: ok and spare.get(pid, True) for pid, ok in available.items()}
+    return spare
 
 
 # --- the finder -------------------------------------------------------------------------------
@@ -454,9 +572,9 @@ def find_experts(
 ) -> ExpertPage:
     """People ranked by evidence for the skills ``skill_ids`` and/or the text ``query``.
 
-    A fixed number of queries whatever the number of people: settings, skills (2), levels,
-    certificates, articles (+1 with text), answers (+1 with text), mentoring, people,
-    availability, the page's people.
+    A fixed number of queries whatever the number of people or the data: settings, skills
+    (2), levels, certificates, articles, answers, mentoring, people, mentors' capacity, and
+    when the page lists anyone: its people, and their articles and answered questions.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -466,20 +584,24 @@ def find_experts(
     if viewer is not None and not (viewer.is_authenticated and viewer.is_active):
         return ExpertPage([], 0, [])
     weights = finder_weights()
+    hl = float(weights["half_life_days"])
     resolved = resolve_skills(skill_ids, text)
     ids = resolved.all_ids
     if not ids and not text:
         return ExpertPage([], 0, resolved.direct, resolved.related)
-    direct_ids = resolved.direct_ids
-    items: list[_Item] = []
-    items += _levels(viewer, ids)
-    items += _certificates(viewer, ids, today)
-    items += _articles(viewer, ids, text)
-    items += _answers(ids, text)
-    items += _mentoring(viewer, ids)
-    items = _dedupe(items, direct_ids)
+    direct = sorted(resolved.direct_ids)
+    related = [s.pk for s in resolved.related]
+    direct_ids = np.asarray(direct, dtype=np.int64)
+    kinds = {
+        "level": _levels(viewer, ids),
+        "certification": _certificates(viewer, ids, today).dedupe(direct_ids),
+        "articles": _articles(viewer, direct, related, text, now, hl),
+        "mentoring": _mentoring(viewer, ids).dedupe(direct_ids),
+    }
+    kinds["accepted_answers"], kinds["votes"] = _answers(direct, related, text, now, hl)
 
-    people_qs = Person.objects.filter(is_active=True, pk__in={i.person_id for i in items})
+    # Who may be listed: active, visible, matching the filters.
+    people_qs = Person.objects.filter(is_active=True)
     if viewer is not None:
         people_qs = people_qs.filter(pk__in=Person.objects.visible_to(viewer).values("pk"))
     if team_id is not None:
@@ -490,66 +612,106 @@ def find_experts(
         people_qs = people_qs.filter(languages__icontains=language.strip())
     if exclude_person_ids:
         people_qs = people_qs.exclude(pk__in=list(exclude_person_ids))
-    person_rows = {
-        row["id"]: row for row in people_qs.values("id", "full_name", "languages", "leaving_on")
-    }
-    if language.strip():
-        wanted = language.strip().lower()
-        person_rows = {
-            pid: row
-            for pid, row in person_rows.items()
-            if wanted in [lang.strip().lower() for lang in row["languages"].split(",")]
-        }
-    availability = _available(person_rows, today)
+    wanted = language.strip().lower()
+    soon = today + timedelta(days=LEAVING_SOON_DAYS)
+    people: dict[int, tuple[str, bool]] = {}  # id -> (name for ties, not leaving soon)
+    for pid, name, languages, leaving_on in people_qs.values_list(
+        "id", "full_name", "languages", "leaving_on"
+    ):
+        if wanted and wanted not in [x.strip().lower() for x in languages.split(",")]:
+            continue
+        people[pid] = (name.lower(), leaving_on is None or leaving_on > soon)
+    capacity = _mentor_capacity()
+    available = {pid: staying and capacity.get(pid, True) for pid, (_n, staying) in people.items()}
     if available_only:
-        person_rows = {pid: row for pid, row in person_rows.items() if availability[pid]}
+        people = {pid: v for pid, v in people.items() if available[pid]}
 
-    pids = sorted(person_rows, key=lambda pid: (person_rows[pid]["full_name"].lower(), pid))
-    index = {pid: i for i, pid in enumerate(pids)}
-    items = [i for i in items if i.person_id in index]
-    top_level = max([5.0, *[i.value for i in items if i.kind in ranking.LEVEL_KINDS]])
-    rows = [
-        (
-            index[i.person_id],
-            ranking.KIND_INDEX[i.kind],
-            i.skill_id or 0,  # text matches are direct evidence: their group does not matter
-            not _is_direct(i, direct_ids),
-            i.value / top_level if i.kind in ranking.LEVEL_KINDS else i.value,
-            (now - _aware(i.at, now)).total_seconds() / 86400.0,
-        )
-        for i in items
-    ]
-    scores = ranking.score(ranking.Evidence.from_rows(rows), len(pids), weights)
+    # Candidates: listed people with any evidence, in name order (ties keep it).
+    with_evidence = np.unique(np.concatenate([rows.person for rows in kinds.values()]))
+    pids = sorted(
+        (int(p) for p in with_evidence if int(p) in people), key=lambda p: (people[p][0], p)
+    )
+    id_array = np.asarray(pids, dtype=np.int64)
+    sort_ids = np.argsort(id_array)
+    for name, rows in kinds.items():
+        kinds[name] = rows.take(np.isin(rows.person, id_array))
+    evidence = _evidence(kinds, id_array, sort_ids, direct_ids, now)
+    scores = ranking.score(evidence, len(pids), weights)
     ordered = ranking.order(scores.total, np.arange(len(pids), dtype=np.int64))
     ordered = ordered[scores.total[ordered] > 0]
     total = int(ordered.shape[0])
     page = [int(i) for i in ordered[offset : offset + limit]]
     page_ids = [pids[i] for i in page]
-    people = Person.objects.select_related("team", "role").in_bulk(page_ids)
-    by_person: dict[int, list[_Item]] = {}
-    for item in items:
-        by_person.setdefault(item.person_id, []).append(item)
+    if not page_ids:
+        return ExpertPage([], total, resolved.direct, resolved.related)
+    page_people = Person.objects.select_related("team", "role").in_bulk(page_ids)
+    links = _links(viewer, page_ids, direct, text)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     results = []
     for i in page:
         pid = pids[i]
-        evidence = _summarise(
-            by_person.get(pid, []),
+        summary = _summarise(
+            kinds,
+            pid,
             direct_ids=direct_ids,
-            skill_names=skill_names,
             related_skill_id=int(scores.related_skill[i]),
-            contributions=_contributions(scores, i, weights),
-            available=availability[pid],
+            skill_names=skill_names,
         )
+        summary["articles_list"] = links[pid][ARTICLE]
+        summary["answered_list"] = links[pid][ANSWER]
+        summary["available"] = available[pid]
+        summary["contributions"] = _contributions(scores, i, weights)
         results.append(
             ExpertResult(
-                person=people[pid],
+                person=page_people[pid],
                 score=round(float(scores.total[i]), 4),
-                evidence=evidence,
-                explanation=explain(evidence, now=now),
+                evidence=summary,
+                explanation=explain(summary, now=now),
             )
         )
     return ExpertPage(results, total, resolved.direct, resolved.related)
+
+
+def _evidence(
+    kinds: dict[str, _Rows],
+    id_array: IntArray,
+    sort_ids: IntArray,
+    direct_ids: IntArray,
+    now: datetime,
+) -> ranking.Evidence:
+    """All kinds as one set of arrays for ``ranking.score`` (person ids -> candidate index;
+    sums the database already weighted by recency come with age 0)."""
+    parts: list[tuple[Any, ...]] = []
+    now_s = now.timestamp()
+    for name, rows in kinds.items():
+        n = rows.person.shape[0]
+        if n == 0:
+            continue
+        index = sort_ids[np.searchsorted(id_array, rows.person, sorter=sort_ids)]
+        if name == "level":
+            kind = np.where(
+                IS_VALIDATED[rows.extra],
+                ranking.KIND_INDEX["validated"],
+                ranking.KIND_INDEX["self_rated"],
+            )
+            value = rows.value / max(5.0, float(rows.value.max()))
+        else:
+            kind = np.full(n, ranking.KIND_INDEX[name], dtype=np.int64)
+            value = rows.value
+        related = ~_is_direct(rows.skill, direct_ids)
+        age = np.zeros(n) if rows.decayed else (now_s - rows.at) / 86400.0
+        parts.append((index, kind, rows.skill, related, value, age))
+    if not parts:
+        return ranking.Evidence.empty()
+    cols = [np.concatenate([p[c] for p in parts]) for c in range(6)]
+    return ranking.Evidence(
+        person=cols[0].astype(np.int64),
+        kind=cols[1].astype(np.int64),
+        skill=cols[2].astype(np.int64),
+        related=cols[3].astype(np.bool_),
+        value=cols[4].astype(np.float64),
+        age_days=cols[5].astype(np.float64),
+    )
 
 
 def _contributions(scores: ranking.Scores, i: int, weights: dict[str, float]) -> dict[str, float]:
@@ -565,75 +727,94 @@ def _contributions(scores: ranking.Scores, i: int, weights: dict[str, float]) ->
 
 
 def _summarise(
-    items: list[_Item],
+    kinds: dict[str, _Rows],
+    pid: int,
     *,
-    direct_ids: set[int],
-    skill_names: dict[int, str],
+    direct_ids: IntArray,
     related_skill_id: int,
-    contributions: dict[str, float],
-    available: bool,
+    skill_names: dict[int, str],
 ) -> dict[str, Any]:
     """What was counted for one person, per evidence kind: on the skills asked for, and on
     the one related skill that counted (``related_skill_id``, -1 for none)."""
     counts = {k: 0 for k in ranking.KINDS if k not in ranking.LEVEL_KINDS}
     related_counts = dict(counts)
-    best_level: _Item | None = None
-    best_related: _Item | None = None
-    articles: dict[int, str] = {}
-    questions: dict[int, str] = {}
-    last: datetime | date | None = None
-    for item in items:
-        direct = _is_direct(item, direct_ids)
-        if not direct and item.skill_id != related_skill_id:
-            continue  # evidence on other related skills did not count
-        if item.at is not None and (last is None or _date(item.at) > _date(last)):
-            last = item.at
-        if item.kind in ranking.LEVEL_KINDS:
-            if direct:
-                if best_level is None or _level_key(item) > _level_key(best_level):
-                    best_level = item
-            elif best_related is None or _level_key(item) > _level_key(best_related):
-                best_related = item
-        else:
-            amount = int(item.value) if item.kind == "votes" else 1
-            (counts if direct else related_counts)[item.kind] += amount
-            if item.kind == "articles" and item.ref is not None:
-                articles[item.ref[0]] = item.ref[1]
-            if item.kind == "accepted_answers" and item.ref is not None:
-                questions[item.ref[0]] = item.ref[1]
+    level: dict[str, Any] | None = None
+    related_level: dict[str, Any] | None = None
+    last = -math.inf
+    for name, rows in kinds.items():
+        mine = rows.take(rows.person == pid)
+        direct = _is_direct(mine.skill, direct_ids)
+        counted = direct | (mine.skill == related_skill_id)
+        if counted.any():
+            last = max(last, float(mine.at[counted].max()))
+        if name == "level":
+            level = _best_level(mine.take(direct), skill_names)
+            related_level = _best_level(mine.take(~direct & counted), skill_names)
+            continue
+        counts[name] = int(mine.count[direct].sum())
+        related_counts[name] = int(mine.count[~direct & counted].sum())
     return {
-        "level": _level_dict(best_level, skill_names),
+        "level": level,
         **counts,
         "related_skill": skill_names.get(related_skill_id) if related_skill_id >= 0 else None,
-        "related_level": _level_dict(best_related, skill_names),
+        "related_level": related_level,
         "related": {k: v for k, v in related_counts.items() if v},
-        "articles_list": [{"id": k, "title": v} for k, v in list(articles.items())[:TOP_ITEMS]],
-        "answered_list": [{"id": k, "title": v} for k, v in list(questions.items())[:TOP_ITEMS]],
-        "last_active": _date(last) if last is not None else None,
-        "available": available,
-        "contributions": contributions,
+        "last_active": _day(last) if last > -math.inf else None,
     }
 
 
-def _level_key(item: _Item) -> tuple[bool, int]:
-    return (TIERS.get(item.source or "", 0) >= VALIDATED_TIER, item.level or 0)
-
-
-def _level_dict(item: _Item | None, skill_names: dict[int, str]) -> dict[str, Any] | None:
-    if item is None or item.skill_id is None:
+def _best_level(rows: _Rows, skill_names: dict[int, str]) -> dict[str, Any] | None:
+    """The strongest level among ``rows`` (validated before self-rated, then higher)."""
+    if rows.person.shape[0] == 0:
         return None
+    best = int(np.lexsort((rows.value, IS_VALIDATED[rows.extra]))[-1])
+    skill_id = int(rows.skill[best])
     return {
-        "skill": skill_names.get(item.skill_id, ""),
-        "skill_id": item.skill_id,
-        "level": item.level,
-        "source": item.source,
-        "validated": TIERS.get(item.source or "", 0) >= VALIDATED_TIER,
-        "at": _date(item.at) if item.at is not None else None,
+        "skill": skill_names.get(skill_id, ""),
+        "skill_id": skill_id,
+        "level": int(rows.value[best]),
+        "source": SOURCES[int(rows.extra[best])],
+        "validated": bool(IS_VALIDATED[rows.extra[best]]),
+        "at": _day(float(rows.at[best])),
     }
 
 
-def _date(moment: datetime | date) -> date:
-    return timezone.localdate(moment) if isinstance(moment, datetime) else moment
+def _day(seconds: float) -> date:
+    return timezone.localdate(datetime.fromtimestamp(seconds, tz=UTC))
+
+
+def _links(
+    viewer: User | None, page_ids: list[int], direct: list[int], text: str
+) -> dict[int, dict[int, list[dict[str, Any]]]]:
+    """Per person on the page, their newest articles and questions they gave the accepted
+    answer to, on the skills asked for (``TOP_ITEMS`` each). One query."""
+    on_direct = _direct_articles(viewer, direct, text).order_by()
+    by_owner = (
+        on_direct.filter(owner_id__in=page_ids)
+        .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
+        .values_list("what", "owner_id", "id", "title", "at")
+    )
+    by_author = (
+        on_direct.filter(created_by__person__id__in=page_ids)
+        .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
+        .values_list("what", "created_by__person__id", "id", "title", "at")
+    )
+    answered = (
+        Answer.objects.filter(author_id__in=page_ids, question__accepted_answer_id=F("id"))
+        .filter(_direct_questions(direct, text))
+        .order_by()
+        .annotate(what=Value(ANSWER), at=Epoch("created_at"))
+        .values_list("what", "author_id", "question_id", "question__title", "at")
+    )
+    rows = sorted(by_owner.union(by_author, answered, all=True).order_by(), key=lambda r: -r[4])
+    found: dict[int, dict[int, list[dict[str, Any]]]] = {
+        pid: {ARTICLE: [], ANSWER: []} for pid in page_ids
+    }
+    for what, pid, pk, title, _at in rows:
+        listed = found[pid][what]
+        if len(listed) < TOP_ITEMS and all(item["id"] != pk for item in listed):
+            listed.append({"id": pk, "title": title})
+    return found
 
 
 def _phrases(level: dict[str, Any] | None, counts: dict[str, int], *, in_skill: bool) -> list[str]:
