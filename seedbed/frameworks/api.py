@@ -28,9 +28,9 @@ from seedbed.frameworks.schemas import (
     RoleFilter,
     RoleOut,
     RoleUpdateIn,
+    SectorTemplateOut,
     TargetRoleIn,
     TargetRoleOut,
-    TemplateOut,
     TemplatePreviewOut,
 )
 from seedbed.frameworks.selectors import compare_roles, need_row, need_rows, visible_needs
@@ -338,7 +338,7 @@ def archive_need(request: AuthedRequest, need_id: Path[Id]) -> Status[None]:
 # --- sector templates ------------------------------------------------------------------------
 
 
-@router.get("/templates", response={200: list[TemplateOut], **ERRORS}, tags=["templates"])
+@router.get("/templates", response={200: list[SectorTemplateOut], **ERRORS}, tags=["templates"])
 def list_templates(request: AuthedRequest) -> list[dict[str, Any]]:
     """The sector templates (admins), with how much of each already exists here."""
     return [

@@ -196,7 +196,7 @@ class NeedUpdateIn(In):
 # --- sector templates ------------------------------------------------------------------------
 
 
-class TemplateOut(Schema):
+class SectorTemplateOut(Schema):
     name: str
     title: str
     description: str

@@ -19,15 +19,15 @@ from seedbed.knowledge.schemas_articles import (
     ArticleDetailOut,
     ArticleFilter,
     ArticleOut,
+    ArticleOwnerIn,
+    ArticleTemplateOut,
     ArticleUpdateIn,
     AttachmentOut,
     DiffFilter,
     DiffOut,
-    ReassignIn,
     RestoreIn,
     RevisionDetailOut,
     RevisionOut,
-    TemplateOut,
 )
 from seedbed.knowledge.services import article_files as files
 from seedbed.knowledge.services import articles as services
@@ -110,7 +110,7 @@ def review_queue(request: AuthedRequest) -> QuerySet[Article]:
     return _with_skills(qs.select_related("owner", "created_by"))
 
 
-@router.get("/knowledge/article-templates", response={200: list[TemplateOut], **ERRORS})
+@router.get("/knowledge/article-templates", response={200: list[ArticleTemplateOut], **ERRORS})
 def list_templates(request: AuthedRequest) -> list[dict[str, Any]]:
     """Starting structures for a new article (lessons-learned review, how-to), in your
     language."""
@@ -193,7 +193,9 @@ def archive_article(request: AuthedRequest, article_id: Path[Id]) -> Article:
 @router.post(
     "/knowledge/articles/{article_id}/owner", response={200: ArticleDetailOut, **WITH_CONFLICT}
 )
-def reassign_owner(request: AuthedRequest, article_id: Path[Id], payload: ReassignIn) -> Article:
+def reassign_owner(
+    request: AuthedRequest, article_id: Path[Id], payload: ArticleOwnerIn
+) -> Article:
     """Hand the article to another active person (who is notified)."""
     article = _article(request, article_id)
     services.reassign_owner(

@@ -12,7 +12,6 @@ from ninja.pagination import paginate
 from seedbed.knowledge import selectors
 from seedbed.knowledge.models import HandoverInterview, HandoverPrompt
 from seedbed.knowledge.schemas_handovers import (
-    AnswerIn,
     ArticleFromAnswerIn,
     ArticleRef,
     CompleteIn,
@@ -21,8 +20,9 @@ from seedbed.knowledge.schemas_handovers import (
     HandoverDetailOut,
     HandoverFilter,
     HandoverOut,
+    PromptAnswerIn,
     PromptOut,
-    ReassignIn,
+    PromptReassignIn,
 )
 from seedbed.knowledge.services import handovers as services
 from seedbed.lib.errors import NotFound
@@ -122,7 +122,7 @@ def complete_handover(
 
 
 @router.put("/knowledge/handover-prompts/{prompt_id}", response={200: PromptOut, **WITH_CONFLICT})
-def answer_prompt(request: AuthedRequest, prompt_id: Path[Id], payload: AnswerIn) -> Any:
+def answer_prompt(request: AuthedRequest, prompt_id: Path[Id], payload: PromptAnswerIn) -> Any:
     """Save a prompt's answer (Markdown) and optionally mark it done."""
     prompt = _prompt(request, prompt_id)
     return services.answer_prompt(
@@ -165,7 +165,7 @@ def article_from_answer(
     "/knowledge/handover-prompts/{prompt_id}/reassign",
     response={200: PromptOut, **WITH_CONFLICT},
 )
-def reassign(request: AuthedRequest, prompt_id: Path[Id], payload: ReassignIn) -> Any:
+def reassign(request: AuthedRequest, prompt_id: Path[Id], payload: PromptReassignIn) -> Any:
     """Give the prompt's article to another person (the person's manager or HR). The prompt
     becomes done."""
     prompt = _prompt(request, prompt_id)

@@ -13,11 +13,11 @@ from ninja.pagination import paginate
 from seedbed.knowledge.models import Answer, Comment, Question
 from seedbed.knowledge.schemas_questions import (
     AcceptIn,
-    AnswerIn,
     AnswerOut,
     ArticleRefOut,
     CommentIn,
     CommentOut,
+    QuestionAnswerIn,
     QuestionDetailOut,
     QuestionFilterIn,
     QuestionIn,
@@ -181,7 +181,7 @@ def edit_question(
     "/knowledge/questions/{question_id}/answers", response={201: AnswerOut, **WITH_CONFLICT}
 )
 def answer_question(
-    request: AuthedRequest, question_id: Path[Id], payload: AnswerIn
+    request: AuthedRequest, question_id: Path[Id], payload: QuestionAnswerIn
 ) -> Status[Any]:
     """Answer an open question (Markdown); the asker is notified."""
     question = _question(request, question_id)
@@ -243,7 +243,9 @@ def reopen_question(request: AuthedRequest, question_id: Path[Id]) -> dict[str, 
 
 
 @router.put("/knowledge/answers/{answer_id}", response={200: AnswerOut, **WITH_CONFLICT})
-def edit_answer(request: AuthedRequest, answer_id: Path[Id], payload: AnswerIn) -> dict[str, Any]:
+def edit_answer(
+    request: AuthedRequest, answer_id: Path[Id], payload: QuestionAnswerIn
+) -> dict[str, Any]:
     """Change your own answer; not once the question is closed."""
     answer = services.edit_answer(
         actor=request.user, answer=_answer(request, answer_id), body=payload.body

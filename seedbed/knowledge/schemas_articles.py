@@ -23,7 +23,7 @@ from seedbed.knowledge.services.articles import (
 from seedbed.lib.schemas import Id, In, Text, omittable
 
 
-class SkillRef(Schema):
+class ArticleSkillRef(Schema):
     id: int
     name: str
 
@@ -49,7 +49,7 @@ class ArticleOut(Schema):
     state: ArticleState
     visibility: Visibility
     summary: str
-    skills: list[SkillRef]
+    skills: list[ArticleSkillRef]
     owner: OwnerRef | None = Field(description="None: no owner (or their record was erased).")
     created_by: str | None
     review_interval_days: int
@@ -149,7 +149,7 @@ class DiffOut(Schema):
     rows: list[DiffRowOut] = Field(description="Side by side, long unchanged runs folded.")
 
 
-class TemplateOut(Schema):
+class ArticleTemplateOut(Schema):
     key: str
     label: str
     kind: ArticleKind
@@ -200,7 +200,7 @@ class ArticleUpdateIn(In):
     note: Text = Field("", max_length=MAX_NOTE, description="What changed.")
 
 
-class ReassignIn(In):
+class ArticleOwnerIn(In):
     owner_id: Id
 
 

@@ -91,7 +91,7 @@ class HandoverCreateIn(In):
     )
 
 
-class AnswerIn(In):
+class PromptAnswerIn(In):
     answer: Text = Field(max_length=MAX_ANSWER, description="Markdown.")
     is_done: bool | None = Field(None, description="Also mark the prompt done (or not).")
 
@@ -106,7 +106,7 @@ class ArticleFromAnswerIn(In):
     visibility: Visibility = Visibility.ORGANISATION
 
 
-class ReassignIn(In):
+class PromptReassignIn(In):
     owner_id: Id = Field(description="The new owner's person id.")
 
 

@@ -12,7 +12,7 @@ from seedbed.knowledge.services.questions import BODY_MAX, COMMENT_MAX, MAX_SKIL
 from seedbed.lib.schemas import Id, In, Text
 
 
-class SkillRef(Schema):
+class QuestionSkillRef(Schema):
     id: int
     name: str
 
@@ -29,7 +29,7 @@ def person_ref(person: Any) -> dict[str, Any] | None:
 class QuestionFields(Schema):
     id: int
     title: str
-    skills: list[SkillRef]
+    skills: list[QuestionSkillRef]
     asked_by: PersonRef | None = Field(description="None: the asker's record was erased.")
     answer_count: int
     accepted_answer_id: int | None
@@ -119,7 +119,7 @@ class QuestionIn(In):
     skill_ids: list[Id] = Field(default_factory=list, max_length=MAX_SKILLS)
 
 
-class AnswerIn(In):
+class QuestionAnswerIn(In):
     body: Text = Field(min_length=1, max_length=BODY_MAX, description="Markdown.")
 
 

@@ -37,9 +37,9 @@ from seedbed.learning.schemas import (
     ItemCreateIn,
     ItemDetailOut,
     ItemFilter,
-    ItemOut,
     ItemSkillIn,
     ItemUpdateIn,
+    LearningItemOut,
     MonthHoursOut,
     PrerequisiteIn,
     PrerequisiteOut,
@@ -174,7 +174,7 @@ def _reload(request: AuthedRequest, enrolment: Enrolment) -> Enrolment:
 # --- catalogue -----------------------------------------------------------------------------
 
 
-@router.get("/learning/items", response={200: list[ItemOut], **ERRORS})
+@router.get("/learning/items", response={200: list[LearningItemOut], **ERRORS})
 @paginate(Pagination)
 def list_items(request: AuthedRequest, filters: Query[ItemFilter]) -> QuerySet[LearningItem]:
     """The catalogue by title: search title, provider and description; filter by kind,

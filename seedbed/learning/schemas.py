@@ -36,7 +36,7 @@ def _item_skills(obj: Any) -> list[Any]:
     return list(found)
 
 
-class ItemOut(Schema):
+class LearningItemOut(Schema):
     id: int
     code: str | None
     title: str
@@ -89,7 +89,7 @@ class SessionOut(Schema):
     free: int
 
 
-class ItemDetailOut(ItemOut):
+class ItemDetailOut(LearningItemOut):
     prerequisites: list[PrerequisiteOut]
     sessions: list[SessionOut]
 

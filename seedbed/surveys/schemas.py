@@ -104,7 +104,7 @@ class TaskFilter(In):
     status: TaskStatus | None = None
 
 
-class ItemOut(Schema):
+class SurveyItemOut(Schema):
     skill_id: int
     skill_name: str
     required_level: int | None = Field(description="What the person's role requires, if any.")
@@ -125,7 +125,7 @@ class MyTaskOut(Schema):
     campaign_status: CampaignStatus
     status: TaskStatus
     completed_at: datetime | None
-    items: list[ItemOut]
+    items: list[SurveyItemOut]
 
     @staticmethod
     def resolve_campaign_name(obj: Any) -> str:
@@ -154,13 +154,13 @@ class MyTaskFilter(In):
     )
 
 
-class AnswerIn(In):
+class SurveyAnswerIn(In):
     skill_id: Id
     level: int = Field(ge=0, le=1000, description="A level of the skill's scale.")
 
 
 class AnswersIn(In):
-    answers: list[AnswerIn] = Field(default_factory=list, max_length=1000)
+    answers: list[SurveyAnswerIn] = Field(default_factory=list, max_length=1000)
     complete: bool = Field(False, description="Also mark the task done (every skill answered).")
     note: Text = Field("", max_length=2000, description="For your manager, on each answer.")
 
