@@ -77,7 +77,9 @@ def secret(org):  # type: ignore[no-untyped-def]
     )
     ps = PersonSkill.objects.get(person=org.employee, skill=python)
     token, _raw = create_token(user=org.manager.user, name="manager's")
+    private = _private_mentoring_and_knowledge(org, python)
     return {
+        **private,
         "person_id": org.employee.pk,
         "skill_id": python.pk,
         "team_id": org.employee.team_id,
@@ -91,6 +93,79 @@ def secret(org):  # type: ignore[no-untyped-def]
         "name": "people",
         "uidb64": "MQ",
         "token": "set-password",
+    }
+
+
+def _private_mentoring_and_knowledge(org, skill) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The employee's mentoring pair (a session with private notes, a goal, a request), a
+    private article, a question with an answer and a handover interview, each carrying the
+    secret where only the people involved may read it."""
+    from datetime import date
+
+    from seedbed.knowledge.models import (
+        Answer,
+        Article,
+        HandoverInterview,
+        HandoverPrompt,
+        HandoverReason,
+        PromptKind,
+        Question,
+        Visibility,
+    )
+    from seedbed.mentoring.models import (
+        MentoringSession,
+        MentorRequest,
+        Pair,
+        PairGoal,
+        PairState,
+        Participant,
+        ParticipantRole,
+        Programme,
+        ProgrammeState,
+    )
+
+    programme = Programme.objects.create(name="Guild", state=ProgrammeState.OPEN)
+    Participant.objects.create(
+        programme=programme, person=org.employee, role=ParticipantRole.MENTEE, goals=SECRET_NOTE
+    )
+    pair = Pair.objects.create(
+        programme=programme, mentor=org.lead, mentee=org.employee, state=PairState.ACTIVE
+    )
+    session = MentoringSession.objects.create(
+        pair=pair, held_on=date(2026, 11, 1), topics="Testing", private_notes=SECRET_NOTE
+    )
+    goal = PairGoal.objects.create(pair=pair, title=SECRET_NOTE)
+    request = MentorRequest.objects.create(
+        programme=programme, mentee=org.employee, mentor=org.lead, message=SECRET_NOTE
+    )
+    article = Article.objects.create(
+        title="Private notes",
+        body=SECRET_NOTE,
+        body_html=SECRET_NOTE,
+        owner=org.employee,
+        visibility=Visibility.PRIVATE,
+    )
+    article.skills.add(skill)
+    question = Question.objects.create(title="How do we release?", asked_by=org.employee)
+    answer = Answer.objects.create(question=question, author=org.lead, body="Tag it.")
+    interview = HandoverInterview.objects.create(
+        person=org.employee, manager=org.manager, reason=HandoverReason.LEAVING
+    )
+    prompt = HandoverPrompt.objects.create(
+        interview=interview, kind=PromptKind.GENERAL, prompt="Contacts?", answer=SECRET_NOTE
+    )
+    return {
+        "programme_id": programme.pk,
+        "pair_id": pair.pk,
+        "session_id": session.pk,
+        "goal_id": goal.pk,
+        "request_id": request.pk,
+        "article_id": article.pk,
+        "number": 1,
+        "question_id": question.pk,
+        "answer_id": answer.pk,
+        "interview_id": interview.pk,
+        "prompt_id": prompt.pk,
     }
 
 
