@@ -261,6 +261,8 @@ def test_cross_training_page_lists_proposals_and_accepts_one(risk: Risk, org: Or
     pair = Pair.objects.get()
     body = clients["admin"].get(url).content.decode()
     assert reverse("mentoring:pair", args=[pair.pk]) in body and "Waiting for answers" in body
+    assert pair.programme is not None
+    assert reverse("mentoring:metrics", args=[pair.programme.pk]) in body
 
 
 def test_cross_training_page_shows_cleared(risk: Risk, org: Org, clients) -> None:  # type: ignore[no-untyped-def]
@@ -361,7 +363,8 @@ def test_cross_training_page_query_count_is_fixed(
         ct.start(actor=org.user("admin"), skill=skill, mentor=org.outsider, mentee=learner)
     # 1 session, 2 user, 3 count and 4 page of cross-training pairs, 5-9 the organisation's
     # matrix (people, requirements, needs, levels, critical skills), 10 the directory,
-    # 11 interests, 12 live cross-training, 13 skill names, 14 unread notifications.
-    with django_assert_num_queries(14):
+    # 11 interests, 12 live cross-training, 13 skill names, 14 the cross-training programme,
+    # 15 unread notifications.
+    with django_assert_num_queries(15):
         response = clients["admin"].get(reverse("mentoring:cross_training"))
     assert response.status_code == 200

@@ -302,14 +302,19 @@ def proposals_table(found: Sequence[Proposal]) -> tuple[list[str], list[list[Any
 # --- accepting a proposal ------------------------------------------------------------------
 
 
-def programme_for_cross_training(*, actor: User | None) -> Programme:
-    """The evergreen cross-training programme, created (running) on first use."""
-    found = (
+def current_programme() -> Programme | None:
+    """The cross-training programme in use (the oldest one not closed), if any."""
+    return (
         Programme.objects.filter(purpose=Purpose.CROSS_TRAINING)
         .exclude(state=ProgrammeState.CLOSED)
         .order_by("created_at", "id")
         .first()
     )
+
+
+def programme_for_cross_training(*, actor: User | None) -> Programme:
+    """The evergreen cross-training programme, created (running) on first use."""
+    found = current_programme()
     if found is not None:
         return found
     programme = Programme.objects.create(

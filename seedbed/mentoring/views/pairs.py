@@ -383,6 +383,7 @@ def cross_training(request: AuthedHttpRequest) -> HttpResponse:
             "query": _query(request),
             "proposal_query": _query(request, "ppage"),
             "target": ct.TARGET_LEVEL,
+            "programme": ct.current_programme(),
         },
     )
 
