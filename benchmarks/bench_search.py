@@ -289,6 +289,7 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
     from seedbed.accounts.models import AccessLevel, User
     from seedbed.knowledge.models import Article
     from seedbed.people.models import Person, Team
+    from seedbed.search import vocabulary
     from seedbed.search.backends import full_text
     from seedbed.search.backends.base import Row
     from seedbed.search.index import reindex_kind
@@ -415,6 +416,7 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
                 ]
             )
             backend.after_write([Row(d.pk, d.title, d.extra, d.body) for d in docs])
+            vocabulary.count_in(vocabulary.words_of((d.title, d.extra, d.body) for d in docs))
         print(f"  articles {start + chunk:,} ({time.perf_counter() - t0:.0f} s)", flush=True)
     with transaction.atomic():
         reindex_kind("person")
@@ -466,7 +468,7 @@ def main() -> None:
     backend = full_text()
     raw_sql = {}
     for q in QUERIES:
-        fixed, _changed = correct(tokens(q), backend)
+        fixed, _changed = correct(tokens(q))
         raw_sql[q] = backend.raw_sql(parse(fixed), 20)
 
     def raw(q: str) -> int:

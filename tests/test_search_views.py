@@ -68,7 +68,10 @@ def test_results_page_lists_ranked_results_with_tabs(world, clients):
     assert "<mark>Kubernetes</mark> upgrades" in html
     assert 'aria-current="page">Everything <span class="count">3</span>' in html
     assert 'href="?q=kubernetes&amp;kind=article">Articles <span class="count">2</span>' in html
-    assert 'role="status" aria-live="polite"' in html
+    assert (
+        '<div id="search-announce" class="visually-hidden" role="status" aria-live="polite">'
+        in html
+    )
     assert "Results 1–3 of 3" in html
 
 
@@ -125,6 +128,8 @@ def test_htmx_gets_only_the_results(world, clients):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="search-results">') and "<html" not in html
+    # the count goes to the page's live region, which stays in place
+    assert '<div id="search-announce" hx-swap-oob="innerHTML">3 results</div>' in html
 
 
 def test_empty_page_invites_a_query(clients):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from seedbed.search import vocabulary
 from seedbed.search.backends import full_text, semantic
 from seedbed.search.backends.base import Row
 from seedbed.search.extractors import EXTRACTORS, all_ids, tagged_with
@@ -83,6 +84,9 @@ def _index_batch(kind: str, ids: list[int]) -> int:
     doc_ids = [document_id(kind, i) for i in ids]
     existing = {d.object_id: d for d in SearchDocument.objects.filter(pk__in=doc_ids)}
     gone = [d.pk for oid, d in existing.items() if oid not in docs]
+    old_text: list[tuple[str, str, str]] = [
+        (d.title, d.extra, d.body) for oid, d in existing.items() if oid not in docs
+    ]
     now = timezone.now()
     updated: list[SearchDocument] = []
     created: list[SearchDocument] = []
@@ -104,11 +108,12 @@ def _index_batch(kind: str, ids: list[int]) -> int:
             continue
         values = {"title": doc.title[:300], "extra": doc.extra, "body": doc.body, "meta": doc.meta}
         if any(getattr(current, f) != v for f, v in values.items()):
+            old_text.append((current.title, current.extra, current.body))
             for f, v in values.items():
                 setattr(current, f, v)
             current.updated_at = now
             updated.append(current)
-    backend.before_write([*gone, *(d.pk for d in updated)])
+    vocabulary.count_out(vocabulary.words_of(old_text))
     if gone:
         SearchDocument.objects.filter(pk__in=gone).delete()
     if updated:
@@ -117,6 +122,7 @@ def _index_batch(kind: str, ids: list[int]) -> int:
         SearchDocument.objects.bulk_create(created)
     rows = [Row(d.pk, d.title, d.extra, d.body) for d in (*updated, *created)]
     backend.after_write(rows)
+    vocabulary.count_in(vocabulary.words_of((r.title, r.extra, r.body) for r in rows))
     meaning = semantic()
     if meaning is not None:
         meaning.remove(gone)
@@ -133,14 +139,11 @@ def reindex_kind(kind: str, *, cascade: bool = False) -> int:
         tagged = [reindex_kind(other) for other in ("article", "question", "learning_item")]
         return reindex_kind(kind) + sum(tagged)
     ids = list(all_ids(kind))
-    stale = list(
-        SearchDocument.objects.filter(kind=kind)
-        .exclude(object_id__in=all_ids(kind))
-        .values_list("pk", flat=True)
-    )
-    full_text().before_write(stale)
-    SearchDocument.objects.filter(pk__in=stale).delete()
-    return len(stale) + index_now(kind, ids, cascade=False)
+    stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=all_ids(kind))
+    old_text = list(stale.values_list("title", "extra", "body"))
+    vocabulary.count_out(vocabulary.words_of(old_text))
+    stale.delete()
+    return len(old_text) + index_now(kind, ids, cascade=False)
 
 
 @transaction.atomic
@@ -151,6 +154,16 @@ def reindex_all() -> dict[str, int]:
     for kind in KINDS:
         reindex_kind(kind)
     full_text().rebuild()
+    # Recount the vocabulary from scratch (whatever happened behind the index's back).
+    vocabulary.clear()
+    texts = SearchDocument.objects.values_list("title", "extra", "body").order_by("pk")
+    batch: list[tuple[str, str, str]] = []
+    for text in texts.iterator(chunk_size=1000):
+        batch.append(text)
+        if len(batch) == 1000:
+            vocabulary.count_in(vocabulary.words_of(batch))
+            batch = []
+    vocabulary.count_in(vocabulary.words_of(batch))
     counts = dict.fromkeys(KINDS, 0)
     for row in SearchDocument.objects.values("kind").annotate(n=Count("id")).order_by():
         counts[row["kind"]] = row["n"]

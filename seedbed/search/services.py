@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
 from seedbed.lib.errors import ServiceError
-from seedbed.search import highlight
+from seedbed.search import highlight, vocabulary
 from seedbed.search.backends import candidate_hits, full_text, semantic
-from seedbed.search.backends.base import FullText, Hits
+from seedbed.search.backends.base import Hits
 from seedbed.search.index import KINDS
 from seedbed.search.models import SearchDocument
 from seedbed.search.query import MIN_PREFIX, in_synonyms, parse
@@ -167,18 +167,18 @@ def _visibility_sql(viewer: User) -> tuple[str, list[Any]]:
     return sql, list(params)
 
 
-def correct(words: list[str], backend: FullText) -> tuple[list[str], bool]:
+def correct(words: list[str]) -> tuple[list[str], bool]:
     """Replace words the index does not know (not even as the start of a word) by the known
     word closest in optimal string alignment distance (1 edit for words up to 5 letters,
     2 above), the more frequent one on a tie. Returns the words and whether any changed."""
     checked = [w for w in dict.fromkeys(words) if not in_synonyms(w)]
-    known = backend.known([(w, len(w) >= MIN_PREFIX) for w in checked])
+    known = vocabulary.known([(w, len(w) >= MIN_PREFIX) for w in checked])
     unknown = [w for w in checked if w not in known and len(w) >= MIN_CORRECTABLE]
     unknown = [w for w in unknown if not w.isdigit()]
     if not unknown:
         return words, False
     fixes: dict[str, str] = {}
-    for word, options in backend.candidates(unknown, spread=2).items():
+    for word, options in vocabulary.near(unknown, spread=2).items():
         most = 1 if len(word) <= 5 else 2
         scored = []
         for term, docs in options:
@@ -317,7 +317,7 @@ def search(
             return page
         hits = candidate_hits(candidates)
     else:
-        fixed, changed = correct(words, backend) if fix_typos else (words, False)
+        fixed, changed = correct(words) if fix_typos else (words, False)
         query = parse(fixed)
         hits = backend.hits(query)
     rows, counts = _run(hits, viewer, wanted, limit, offset)

@@ -51,26 +51,12 @@ class FullText(Protocol):
         no visibility): the benchmark's baseline."""
         ...
 
-    def known(self, words: Sequence[tuple[str, bool]]) -> set[str]:
-        """Which of ``(word, as_prefix)`` occur in the index (as a prefix of a term, if
-        ``as_prefix``). One query."""
-        ...
-
-    def candidates(self, words: Sequence[str], spread: int) -> dict[str, list[tuple[str, int]]]:
-        """Index terms that could be what each word meant: same first letter, length within
-        ``spread``, with their document counts. One query."""
-        ...
-
-    def before_write(self, doc_ids: Sequence[int]) -> None:
-        """Called before documents are changed or deleted."""
-        ...
-
     def after_write(self, rows: Sequence[Row]) -> None:
         """Called after documents are inserted or changed, with their text."""
         ...
 
     def rebuild(self) -> None:
-        """Rebuild the full-text structure and vocabulary from the documents table."""
+        """Rebuild (or compact) the full-text structure from the documents table."""
         ...
 
 

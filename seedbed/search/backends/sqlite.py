@@ -1,6 +1,5 @@
 """SQLite FTS5: ``search_fts`` (external content: the documents table, kept in step by the
-triggers of migration 0002), ranked with ``bm25`` (title 10, extra 4, body 1), and
-``search_fts_vocab`` for the vocabulary."""
+triggers of migration 0002), ranked with ``bm25`` (title 10, extra 4, body 1)."""
 
 from __future__ import annotations
 
@@ -13,8 +12,6 @@ from seedbed.search.backends.base import Hits, Row
 from seedbed.search.models import ID_BITS, KIND_CODES, MAX_OBJECT_ID
 from seedbed.search.query import Query, Term
 
-# Above every character: the upper bound of a prefix range.
-_TOP = "\U0010ffff"
 WEIGHTS = "10.0, 4.0, 1.0"  # title, extra, body
 _KIND = (
     f"CASE rowid >> {ID_BITS} "
@@ -61,43 +58,6 @@ class SqliteFullText:
             "WHERE search_fts MATCH %s ORDER BY r LIMIT %s",
             [render(query), limit],
         )
-
-    def known(self, words: Sequence[tuple[str, bool]]) -> set[str]:
-        if not words:
-            return set()
-        parts: list[str] = []
-        params: list[Any] = []
-        for word, as_prefix in words:
-            if as_prefix:
-                cond, args = "term >= %s AND term < %s", [word, word + _TOP]
-            else:
-                cond, args = "term = %s", [word]
-            parts.append(f"SELECT %s WHERE EXISTS (SELECT 1 FROM search_fts_vocab WHERE {cond})")  # noqa: S608 - constant SQL, values are parameters
-            params += [word, *args]
-        with connection.cursor() as cur:
-            cur.execute(" UNION ALL ".join(parts), params)
-            return {row[0] for row in cur.fetchall()}
-
-    def candidates(self, words: Sequence[str], spread: int) -> dict[str, list[tuple[str, int]]]:
-        if not words:
-            return {}
-        parts: list[str] = []
-        params: list[Any] = []
-        for word in words:
-            parts.append(
-                "SELECT %s, term, doc FROM search_fts_vocab "
-                "WHERE term >= %s AND term < %s AND length(term) BETWEEN %s AND %s"
-            )
-            params += [word, word[0], word[0] + _TOP, len(word) - spread, len(word) + spread]
-        found: dict[str, list[tuple[str, int]]] = {w: [] for w in words}
-        with connection.cursor() as cur:
-            cur.execute(" UNION ALL ".join(parts), params)
-            for word, term, docs in cur.fetchall():
-                found[word].append((term, docs))
-        return found
-
-    def before_write(self, doc_ids: Sequence[int]) -> None:
-        """Nothing to do: the triggers keep ``search_fts`` in step."""
 
     def after_write(self, rows: Sequence[Row]) -> None:
         """Nothing to do: the triggers keep ``search_fts`` in step."""

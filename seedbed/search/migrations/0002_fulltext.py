@@ -1,10 +1,13 @@
 """The database's own full-text structure next to ``search_searchdocument``.
 
 SQLite: an FTS5 table with external content (the documents table), unicode61 with diacritics
-removed and prefix indexes, kept in step by triggers; ``search_fts_vocab`` lists its terms
-(typo tolerance). PostgreSQL: a tsvector column with a GIN index, written by the index from
-text normalised in Python (so both databases split words the same way), and ``search_term``,
-the vocabulary (C collation: prefix lookups use its primary-key index).
+removed and prefix indexes, kept in step by triggers. PostgreSQL: a tsvector column with a GIN
+index, written by the index from text normalised in Python (so both databases split words the
+same way). Both: ``search_term``, the vocabulary (typo tolerance), in byte order (SQLite's
+BINARY, PostgreSQL's "C"), so the words starting with some letters are one key range.
+
+(On SQLite, a later migration that rebuilds ``search_searchdocument`` must re-create the
+triggers and run the FTS 'rebuild' command.)
 """
 
 from django.db import migrations
@@ -17,7 +20,6 @@ SQLITE_FORWARD = [
         tokenize='unicode61 remove_diacritics 2', prefix='2 3 4'
     )
     """,
-    "CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, 'row')",
     """
     CREATE TRIGGER search_document_ai AFTER INSERT ON search_searchdocument BEGIN
         INSERT INTO search_fts(rowid, title, extra, body)
@@ -39,12 +41,14 @@ SQLITE_FORWARD = [
         VALUES (new.id, new.title, new.extra, new.body);
     END
     """,
+    "CREATE TABLE search_term (term TEXT NOT NULL PRIMARY KEY, ndoc INTEGER NOT NULL) "
+    "WITHOUT ROWID",
 ]
 SQLITE_BACKWARD = [
+    "DROP TABLE IF EXISTS search_term",
     "DROP TRIGGER IF EXISTS search_document_au",
     "DROP TRIGGER IF EXISTS search_document_ad",
     "DROP TRIGGER IF EXISTS search_document_ai",
-    "DROP TABLE IF EXISTS search_fts_vocab",
     "DROP TABLE IF EXISTS search_fts",
 ]
 POSTGRES_FORWARD = [
