@@ -159,6 +159,8 @@ def test_log_a_session_with_htmx_returns_the_sessions_section(
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<section id="sessions"') and "Pairing" in body
+    # The confirmation goes to the page's status region (out of band), not into the section.
+    assert '<div id="sessions-status" role="status" aria-live="polite" hx-swap-oob="true">' in body
     assert "Session logged." in body and "<html" not in body
 
 
