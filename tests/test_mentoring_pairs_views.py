@@ -14,6 +14,7 @@ from seedbed.accounts.models import AuditLog
 from seedbed.mentoring.models import Feedback, MentoringSession, PairGoal, PairState
 from seedbed.mentoring.services import pairs as services
 from seedbed.mentoring.services.pairs import GoalData, SessionData
+from seedbed.skills.models import Skill
 from tests.conftest import Org, login_client
 from tests.test_mentoring_pairs_setup import SECRET, TOPIC, Mentoring, make_pair, mentoring
 
@@ -210,6 +211,14 @@ def test_edit_and_remove_a_session(mentoring: Mentoring, org: Org, clients) -> N
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.minutes, session.topics, session.private_notes) == (75, "Changed", "")
+    # A skill outside the pair's, logged once, stays offered (and kept) when editing.
+    k8s = Skill.objects.get(name="Kubernetes")
+    session.skills.add(k8s)
+    client.post(
+        url,
+        {"held_on": session.held_on.isoformat(), "minutes": "75", "skills": [str(k8s.pk)]},
+    )
+    assert list(session.skills.all()) == [k8s]
     # Managers of either side cannot open the edit page.
     assert clients["manager"].get(url).status_code == 403
     client.post(reverse("mentoring:pair_session_delete", args=[session.pk]))

@@ -155,14 +155,17 @@ def session_edit(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     pair = session.pair
     if not services.may_work_on(request.user, pair):
         raise PermissionDenied
+    logged = list(session.skills.all())
     initial = {
         "held_on": session.held_on,
         "minutes": session.minutes,
         "topics": session.topics,
         "private_notes": session.private_notes,
-        "skills": list(session.skills.all()),
+        "skills": logged,
     }
-    form = SessionForm(request.POST or None, skills=pair_skills(pair), initial=initial)
+    # The pair's skills, and any other skill this session was logged with.
+    offered = {s.pk: s for s in [*pair_skills(pair), *logged]}
+    form = SessionForm(request.POST or None, skills=list(offered.values()), initial=initial)
     if request.method == "POST" and _ran(
         form,
         lambda: services.update_session(
