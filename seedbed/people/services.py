@@ -276,7 +276,7 @@ def personal_data_export(*, actor: User, person: Person) -> dict[str, Any]:
         "notifications": notifications,
         "survey_tasks": survey_tasks,
         **learning_and_growth,
-        "mentoring": mentoring_data.export(person),
+        **mentoring_data.export(person),
         "knowledge": knowledge_data.export(person),
         "audit": audit_entries,
     }
