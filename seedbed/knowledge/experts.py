@@ -18,7 +18,8 @@ rests on evidence the viewer could not look up themselves, so neither its rank n
 explanation leaks anything:
 
 - levels count only for people in ``Person.objects.levels_visible_to(viewer)``;
-- certificates only where ``HeldCertification.objects.visible_to(viewer)`` allows;
+- certificates only where ``HeldCertification.objects.visible_to(viewer)`` allows (its
+  people, ``people_in_scope``);
 - mentoring only for pairs in ``Pair.objects.visible_to(viewer)`` (active or ended ones);
 - articles only when published and in ``Article.objects.visible_to(viewer)``;
 - answers and their votes always (questions are open to everyone signed in).
@@ -41,6 +42,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -65,6 +68,7 @@ from django.utils.translation import ngettext
 from rapidfuzz import fuzz, process
 
 from seedbed.certifications.models import HeldCertification
+from seedbed.certifications.selectors import people_in_scope
 from seedbed.knowledge import ranking
 from seedbed.knowledge.models import (
     Answer,
@@ -236,6 +240,29 @@ MAX_HALF_LIVES = 60.0  # older evidence counts 0.5**60 ≈ 0 (avoids underflow e
 # many-to-many tables.)
 
 
+def _within[QS: QuerySet[Any]](qs: QS, lookup: str, scope: QuerySet[Any]) -> QS:
+    """``qs`` limited to rows whose ``lookup`` is in the ``visible_to`` queryset ``scope``;
+    a scope with no condition (an admin's) adds no subquery for the database to scan. An
+    empty scope (``none()``) stays empty."""
+    if scope.query.is_empty():
+        return qs.none()  # type: ignore[return-value]
+    if not scope.query.where:
+        return qs
+    return qs.filter(**{f"{lookup}__in": scope.values("pk")})  # type: ignore[return-value]
+
+
+def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query as the driver returns them: the numbers read here
+    need none of Django's per-value converters, which cost more than the query itself."""
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # e.g. no related skills: nothing to ask (as Django does)
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class Epoch(Func):
     """Seconds since 1970 (UTC) of a date or datetime expression, as a float."""
 
@@ -279,28 +306,22 @@ class _Rows:
     @classmethod
     def of(cls, kind: str, rows: Sequence[Sequence[Any]], *, decayed: bool = False) -> _Rows:
         """From (person, skill, count, value, at, ref, extra) tuples (no person: dropped)."""
-        rows = [r for r in rows if r[0] is not None]
         if not rows:
             z = np.zeros(0, dtype=np.int64)
             f = np.zeros(0, dtype=np.float64)
             return cls(kind, z, z, z, f, f, z, z, decayed)
-        cols = list(zip(*rows, strict=True))
-
-        def ints(c: Sequence[Any]) -> IntArray:
-            return np.asarray([-1 if v is None else int(v) for v in c], dtype=np.int64)
-
-        def floats(c: Sequence[Any]) -> FloatArray:
-            return np.asarray([0.0 if v is None else float(v) for v in c], dtype=np.float64)
-
+        table = np.array(rows, dtype=np.float64)  # None becomes NaN; one pass in C
+        table = table[~np.isnan(table[:, 0])]
+        ints = np.nan_to_num(table, nan=-1.0).astype(np.int64)
         return cls(
             kind,
-            ints(cols[0]),
-            ints(cols[1]),
-            ints(cols[2]),
-            floats(cols[3]),
-            floats(cols[4]),
-            ints(cols[5]),
-            ints(cols[6]),
+            ints[:, 0],
+            ints[:, 1],
+            ints[:, 2],
+            np.nan_to_num(table[:, 3], nan=0.0),
+            np.nan_to_num(table[:, 4], nan=0.0),
+            ints[:, 5],
+            ints[:, 6],
             decayed,
         )
 
@@ -337,12 +358,12 @@ def _is_direct(skill: IntArray, direct_ids: IntArray) -> Any:
 def _levels(viewer: User | None, ids: list[int]) -> _Rows:
     qs = PersonSkill.objects.filter(skill_id__in=ids, person__is_active=True)
     if viewer is not None:
-        qs = qs.filter(person__in=Person.objects.levels_visible_to(viewer))
+        qs = _within(qs, "person", Person.objects.levels_visible_to(viewer))
     source = Case(*[When(source=s, then=Value(i)) for i, s in enumerate(SOURCES)], default=Value(0))
     rows = qs.annotate(at=Epoch("assessed_at"), code=source, one=Value(1)).values_list(
         "person_id", "skill_id", "one", "level", "at", "skill_id", "code"
     )
-    return _Rows.of("level", list(rows))
+    return _Rows.of("level", _fetch(rows))
 
 
 def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
@@ -350,25 +371,27 @@ def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
         certification__skill_id__in=ids, person__is_active=True
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
     if viewer is not None:
-        qs = qs.filter(pk__in=HeldCertification.objects.visible_to(viewer).values("pk"))
+        # HeldCertification.objects.visible_to is exactly this filter on its people.
+        qs = _within(qs, "person", people_in_scope(viewer))
     rows = qs.annotate(at=Epoch("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
         "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
     )
-    return _Rows.of("certification", list(rows))
+    return _Rows.of("certification", _fetch(rows))
 
 
 def _visible_articles(viewer: User | None) -> QuerySet[Article]:
+    """Published articles the viewer may read (``viewer=None``: all published ones)."""
     qs = Article.objects.filter(state=ArticleState.PUBLISHED)
     if viewer is not None:
-        qs = qs.filter(pk__in=Article.objects.visible_to(viewer).values("pk"))
+        qs = _within(qs, "pk", Article.objects.visible_to(viewer))
     return qs
 
 
 def _direct_articles(viewer: User | None, direct: list[int], text: str) -> QuerySet[Article]:
     """Published articles the viewer may read, tagged with a skill asked for or (with text)
-    mentioning it in the title or summary."""
+    mentioning it in the title or summary. Driven by the tag index, not by a scan."""
     through = Article.skills.through
-    hit = Q(Exists(through.objects.filter(article_id=OuterRef("pk"), skill_id__in=direct)))
+    hit = Q(pk__in=through.objects.filter(skill_id__in=direct).values("article_id"))
     if text:
         hit |= Q(title__icontains=text) | Q(summary__icontains=text)
     return _visible_articles(viewer).filter(hit)
@@ -413,8 +436,10 @@ def _articles(
     # only and also tagged with a related skill counts in both: rare, and cheap to allow).
     tagged_direct = through.objects.filter(article_id=OuterRef("article_id"), skill_id__in=direct)
     on_related = through.objects.filter(  # type: ignore[misc]
-        skill_id__in=related, article__in=_visible_articles(viewer)
+        skill_id__in=related, article__state=ArticleState.PUBLISHED
     ).filter(~Exists(tagged_direct))
+    if viewer is not None:
+        on_related = _within(on_related, "article", Article.objects.visible_to(viewer))
     related_by_owner = grouped(
         on_related.filter(article__owner__isnull=False),
         "article__owner_id",
@@ -434,15 +459,14 @@ def _articles(
     parts = direct_by_owner.union(
         direct_by_author, related_by_owner, related_by_author, all=True
     ).order_by()
-    return _Rows.of("articles", list(parts), decayed=True)
+    return _Rows.of("articles", _fetch(parts), decayed=True)
 
 
 def _direct_questions(direct: list[int], text: str) -> Q:
     """Answers to questions tagged with a skill asked for or (with text) naming it."""
     through = Question.skills.through
-    hit = Q(
-        Exists(through.objects.filter(question_id=OuterRef("question_id"), skill_id__in=direct))
-    )
+    # Driven by the tag index (an IN list), not by a check of every answer.
+    hit = Q(question_id__in=through.objects.filter(skill_id__in=direct).values("question_id"))
     if text:
         hit |= Q(question__title__icontains=text)
     return hit
@@ -481,7 +505,7 @@ def _answers(
             )
         )
 
-    rows = list(
+    rows = _fetch(
         grouped(on_direct, Value(-1))
         .union(grouped(on_related, F("question__skills__id")), all=True)
         .order_by()
@@ -494,7 +518,7 @@ def _answers(
 def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
     pairs = Pair.objects.filter(state__in=MENTORING_STATES, mentor__is_active=True)
     if viewer is not None:
-        pairs = pairs.filter(pk__in=Pair.objects.visible_to(viewer).values("pk"))
+        pairs = _within(pairs, "pk", Pair.objects.visible_to(viewer))
     by_skill = (
         pairs.filter(skill_id__in=ids)
         .order_by()
@@ -523,7 +547,7 @@ def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
         )
         .values_list("pair__mentor_id", "skill_id", "one", "worth", "at", "pair_id", "one")
     )
-    return _Rows.of("mentoring", list(by_skill.union(by_focus, all=True).order_by()))
+    return _Rows.of("mentoring", _fetch(by_skill.union(by_focus, all=True).order_by()))
 
 
 def _mentor_capacity() -> dict[int, bool]:
@@ -603,7 +627,7 @@ def find_experts(
     # Who may be listed: active, visible, matching the filters.
     people_qs = Person.objects.filter(is_active=True)
     if viewer is not None:
-        people_qs = people_qs.filter(pk__in=Person.objects.visible_to(viewer).values("pk"))
+        people_qs = _within(people_qs, "pk", Person.objects.visible_to(viewer))
     if team_id is not None:
         people_qs = people_qs.filter(team_id=team_id)
     if location.strip():
@@ -615,12 +639,16 @@ def find_experts(
     wanted = language.strip().lower()
     soon = today + timedelta(days=LEAVING_SOON_DAYS)
     people: dict[int, tuple[str, bool]] = {}  # id -> (name for ties, not leaving soon)
-    for pid, name, languages, leaving_on in people_qs.values_list(
-        "id", "full_name", "languages", "leaving_on"
+    staying = Case(
+        When(Q(leaving_on__isnull=True) | Q(leaving_on__gt=soon), then=Value(1)),
+        default=Value(0),
+    )
+    for pid, name, languages, stays in _fetch(
+        people_qs.annotate(stays=staying).values_list("id", "full_name", "languages", "stays")
     ):
         if wanted and wanted not in [x.strip().lower() for x in languages.split(",")]:
             continue
-        people[pid] = (name.lower(), leaving_on is None or leaving_on > soon)
+        people[pid] = (name.lower(), bool(stays))
     capacity = _mentor_capacity()
     available = {pid: staying and capacity.get(pid, True) for pid, (_n, staying) in people.items()}
     if available_only:
@@ -788,20 +816,32 @@ def _links(
 ) -> dict[int, dict[int, list[dict[str, Any]]]]:
     """Per person on the page, their newest articles and questions they gave the accepted
     answer to, on the skills asked for (``TOP_ITEMS`` each). One query."""
-    on_direct = _direct_articles(viewer, direct, text).order_by()
+    # Driven by the page's few people; the skill is checked per article (EXISTS), not by
+    # listing every article of a popular skill.
+    a_tags = Article.skills.through.objects.filter(article_id=OuterRef("pk"), skill_id__in=direct)
+    on_skill = Q(Exists(a_tags))
+    if text:
+        on_skill |= Q(title__icontains=text) | Q(summary__icontains=text)
+    mine = _visible_articles(viewer).filter(on_skill).order_by()
     by_owner = (
-        on_direct.filter(owner_id__in=page_ids)
+        mine.filter(owner_id__in=page_ids)
         .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
         .values_list("what", "owner_id", "id", "title", "at")
     )
     by_author = (
-        on_direct.filter(created_by__person__id__in=page_ids)
+        mine.filter(created_by__person__id__in=page_ids)
         .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
         .values_list("what", "created_by__person__id", "id", "title", "at")
     )
+    q_tags = Question.skills.through.objects.filter(
+        question_id=OuterRef("question_id"), skill_id__in=direct
+    )
+    on_question = Q(Exists(q_tags))
+    if text:
+        on_question |= Q(question__title__icontains=text)
     answered = (
         Answer.objects.filter(author_id__in=page_ids, question__accepted_answer_id=F("id"))
-        .filter(_direct_questions(direct, text))
+        .filter(on_question)
         .order_by()
         .annotate(what=Value(ANSWER), at=Epoch("created_at"))
         .values_list("what", "author_id", "question_id", "question__title", "at")
