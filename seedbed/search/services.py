@@ -118,13 +118,16 @@ def check_arguments(q: str, kinds: Collection[str], limit: int, offset: int) -> 
 
 def visible_documents(viewer: User) -> Q:
     """Documents whose object ``viewer`` may see, per kind through the model's own scoping;
-    people who left never."""
+    people who left never. (Documents of deleted objects are dropped by the index on
+    commit.)"""
     from seedbed.knowledge.models import Article, Question
     from seedbed.learning.models import LearningItem
     from seedbed.people.models import Person
     from seedbed.skills.models import Skill
 
     def of(kind: str, qs: QuerySet[Any]) -> Q:
+        if not qs.query.where:  # every object of this kind: no need to look at them
+            return Q(kind=kind)
         return Q(kind=kind) & Q(Exists(qs.filter(pk=OuterRef("object_id"))))
 
     if not (viewer.is_authenticated and viewer.is_active):
