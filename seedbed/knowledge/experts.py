@@ -240,14 +240,20 @@ MAX_HALF_LIVES = 60.0  # older evidence counts 0.5**60 ≈ 0 (avoids underflow e
 # many-to-many tables.)
 
 
-def _within[QS: QuerySet[Any]](qs: QS, lookup: str, scope: QuerySet[Any]) -> QS:
+def _within[QS: QuerySet[Any]](
+    qs: QS, lookup: str, scope: QuerySet[Any], *, per_row: bool = False
+) -> QS:
     """``qs`` limited to rows whose ``lookup`` is in the ``visible_to`` queryset ``scope``;
     a scope with no condition (an admin's) adds no subquery for the database to scan. An
-    empty scope (``none()``) stays empty."""
+    empty scope (``none()``) stays empty. ``per_row``: check each row with EXISTS instead of
+    listing the whole scope first (for scopes over big tables, such as all articles)."""
     if scope.query.is_empty():
         return qs.none()  # type: ignore[return-value]
     if not scope.query.where:
         return qs
+    if per_row:
+        column = "pk" if lookup == "pk" else f"{lookup}_id"
+        return qs.filter(Exists(scope.filter(pk=OuterRef(column))))  # type: ignore[return-value]
     return qs.filter(**{f"{lookup}__in": scope.values("pk")})  # type: ignore[return-value]
 
 
@@ -383,7 +389,7 @@ def _visible_articles(viewer: User | None) -> QuerySet[Article]:
     """Published articles the viewer may read (``viewer=None``: all published ones)."""
     qs = Article.objects.filter(state=ArticleState.PUBLISHED)
     if viewer is not None:
-        qs = _within(qs, "pk", Article.objects.visible_to(viewer))
+        qs = _within(qs, "pk", Article.objects.visible_to(viewer), per_row=True)
     return qs
 
 
@@ -439,7 +445,9 @@ def _articles(
         skill_id__in=related, article__state=ArticleState.PUBLISHED
     ).filter(~Exists(tagged_direct))
     if viewer is not None:
-        on_related = _within(on_related, "article", Article.objects.visible_to(viewer))
+        on_related = _within(
+            on_related, "article", Article.objects.visible_to(viewer), per_row=True
+        )
     related_by_owner = grouped(
         on_related.filter(article__owner__isnull=False),
         "article__owner_id",
