@@ -222,6 +222,9 @@ def test_free_text_finds_skills_by_alias_prefix_and_typo(org: Org, k8s: Skill) -
     assert match_skills("kube", catalogue) == [k8s.pk]
     assert match_skills("kubernets", catalogue) == [k8s.pk]
     assert match_skills("zzzz", catalogue) == []
+    # Only the closest of several near spellings.
+    numbered = [(1, "Skill 020", []), (2, "Skill 000", []), (3, "Skill 021", [])]
+    assert match_skills("skil 020", numbered) == [1]
 
 
 def test_free_text_query_uses_article_and_question_text(org: Org) -> None:
@@ -453,12 +456,13 @@ def test_query_count_does_not_grow_with_people(
         )
 
     _populate(k8s, 2)
-    # settings, catalogue, skills, levels, certificates, articles, answers, mentoring, people,
+    # settings, catalogue, skills, articles and questions containing "kube" (2: it is not
+    # exactly a skill's name), levels, certificates, articles, answers, mentoring, people,
     # mentors' capacity, the page's people, their articles and answered questions
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         run()
     _populate(k8s, 6)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         run()
 
 

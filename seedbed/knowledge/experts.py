@@ -7,9 +7,9 @@ NumPy functions in ``seedbed.knowledge.ranking`` and explains each result in wor
 **Which skills a query means.** Skills chosen by id are taken as they are. Free text is
 matched against skill names and aliases (case-insensitive): exact matches win; otherwise a
 word of a name or alias starting with the text (``kube`` → Kubernetes) and close spellings
-(``kubernets``, via rapidfuzz). The text is also looked for in article titles and summaries
-and in question titles: those articles and the answers to those questions count as direct
-evidence. *Related skills* are the other skills of the same category and skills sharing a
+(``kubernets``, via rapidfuzz), keeping only the closest. Unless the text is exactly a skill's
+name or alias, it is also looked for in article titles and summaries and in question titles:
+those articles and the answers to those questions count as direct evidence. *Related skills* are the other skills of the same category and skills sharing a
 name or alias with a matched one; their evidence counts at the ``related`` weight.
 
 **Visibility (who may see what a result rests on).** A viewer only ever sees people of
@@ -96,6 +96,8 @@ if TYPE_CHECKING:
 LEAVING_SOON_DAYS = 30
 MAX_QUERY_SKILLS = 5  # skills a free-text query may resolve to
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio (0–100) for a typo to count as a match
+CLOSE_MATCH = 5.0  # matches this far below the best one are dropped
+MAX_TEXT_HITS = 2000  # newest articles (and questions) found by text that count
 MAX_LIMIT = 500
 TOP_ITEMS = 3  # articles / answered questions listed per result
 VALIDATED_TIER = 3  # manager, assessment, certification (see seedbed.skills.rules)
@@ -177,13 +179,23 @@ def _match_phrase(text: str, catalogue: Sequence[tuple[int, str, Sequence[str]]]
         ):
             sid = owners[index]
             scored[sid] = max(scored.get(sid, 0.0), float(similarity))
-    return [sid for sid, _s in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if not scored:
+        return []
+    # Only the closest matches: "skil 020" means Skill 020, not also Skill 000 (a few
+    # letters further off).
+    best = max(scored.values())
+    return [
+        sid
+        for sid, score in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))
+        if score >= best - CLOSE_MATCH
+    ]
 
 
 @dataclass(frozen=True)
 class ResolvedSkills:
     direct: list[Skill]
     related: list[Skill]
+    exact: bool = False  # the text is the name or an alias of a skill
 
     @property
     def direct_ids(self) -> set[int]:
@@ -204,6 +216,10 @@ def resolve_skills(skill_ids: Sequence[int], query: str) -> ResolvedSkills:
     )
     by_id = {sid: (name, list(aliases or []), cat) for sid, name, aliases, cat in rows}
     direct_ids = [sid for sid in dict.fromkeys(wanted) if sid in by_id]
+    text = " ".join(query.lower().split())
+    exact = bool(text) and any(
+        text in _terms(name, aliases) for name, aliases, _c in by_id.values()
+    )
     if query.strip():
         catalogue = [(sid, name, aliases) for sid, (name, aliases, _c) in by_id.items()]
         for sid in match_skills(query, catalogue):
@@ -220,6 +236,7 @@ def resolve_skills(skill_ids: Sequence[int], query: str) -> ResolvedSkills:
     return ResolvedSkills(
         direct=[objects[sid] for sid in direct_ids if sid in objects],
         related=[objects[sid] for sid in related_ids if sid in objects],
+        exact=exact,
     )
 
 
@@ -393,23 +410,55 @@ def _visible_articles(viewer: User | None) -> QuerySet[Article]:
     return qs
 
 
-def _direct_articles(viewer: User | None, direct: list[int], text: str) -> QuerySet[Article]:
-    """Published articles the viewer may read, tagged with a skill asked for or (with text)
-    mentioning it in the title or summary. Driven by the tag index, not by a scan."""
+@dataclass(frozen=True)
+class _TextHits:
+    """Articles and questions whose text contains the query (newest first, at most
+    ``MAX_TEXT_HITS`` of each), found once and reused by every query that needs them."""
+
+    articles: list[int]
+    questions: list[int]
+
+
+def _text_hits(text: str) -> _TextHits:
+    """Two queries (scans of titles and summaries); none without text. (Not one UNION:
+    SQLite refuses ORDER BY and LIMIT inside its parts.)"""
+    if not text:
+        return _TextHits([], [])
+    articles = (
+        Article.objects.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+        .order_by("-updated_at")
+        .values_list("id", flat=True)[:MAX_TEXT_HITS]
+    )
+    questions = (
+        Question.objects.filter(title__icontains=text)
+        .order_by("-created_at")
+        .values_list("id", flat=True)[:MAX_TEXT_HITS]
+    )
+    return _TextHits(list(articles), list(questions))
+
+
+def _direct_articles(viewer: User | None, direct: list[int], hits: _TextHits) -> QuerySet[Article]:
+    """Published articles the viewer may read, tagged with a skill asked for or found by the
+    text. Driven by the tag index, not by a scan."""
     through = Article.skills.through
     hit = Q(pk__in=through.objects.filter(skill_id__in=direct).values("article_id"))
-    if text:
-        hit |= Q(title__icontains=text) | Q(summary__icontains=text)
+    if hits.articles:
+        hit |= Q(pk__in=hits.articles)
     return _visible_articles(viewer).filter(hit)
 
 
 def _articles(
-    viewer: User | None, direct: list[int], related: list[int], text: str, now: datetime, hl: float
+    viewer: User | None,
+    direct: list[int],
+    related: list[int],
+    hits: _TextHits,
+    now: datetime,
+    hl: float,
 ) -> _Rows:
     """Per person: articles they own or wrote (the author counts too when someone else owns
     it) on the skills asked for, pooled; and per related skill, articles not already counted
     as direct. One query (four grouped parts)."""
-    on_direct = _direct_articles(viewer, direct, text)
+    on_direct = _direct_articles(viewer, direct, hits)
 
     def grouped(qs: QuerySet[Any], person: str, skill: Any, date_field: str, pk: str) -> Any:
         return (
@@ -470,18 +519,18 @@ def _articles(
     return _Rows.of("articles", _fetch(parts), decayed=True)
 
 
-def _direct_questions(direct: list[int], text: str) -> Q:
-    """Answers to questions tagged with a skill asked for or (with text) naming it."""
+def _direct_questions(direct: list[int], hits: _TextHits) -> Q:
+    """Answers to questions tagged with a skill asked for or found by the text."""
     through = Question.skills.through
     # Driven by the tag index (an IN list), not by a check of every answer.
     hit = Q(question_id__in=through.objects.filter(skill_id__in=direct).values("question_id"))
-    if text:
-        hit |= Q(question__title__icontains=text)
+    if hits.questions:
+        hit |= Q(question_id__in=hits.questions)
     return hit
 
 
 def _answers(
-    direct: list[int], related: list[int], text: str, now: datetime, hl: float
+    direct: list[int], related: list[int], hits: _TextHits, now: datetime, hl: float
 ) -> tuple[_Rows, _Rows]:
     """Per person (skills asked for, pooled) and per (person, related skill): accepted answers
     and net up-votes on answers, recency-weighted. One query (two grouped parts). Questions
@@ -489,7 +538,7 @@ def _answers(
     accepted = Q(question__accepted_answer_id=F("id"))
     voted = Q(score__gt=0)
     answers = Answer.objects.filter(author__is_active=True).filter(accepted | voted)
-    on_direct = answers.filter(_direct_questions(direct, text))
+    on_direct = answers.filter(_direct_questions(direct, hits))
     tagged_direct = Question.skills.through.objects.filter(
         question_id=OuterRef("question_id"), skill_id__in=direct
     )
@@ -605,8 +654,9 @@ def find_experts(
     """People ranked by evidence for the skills ``skill_ids`` and/or the text ``query``.
 
     A fixed number of queries whatever the number of people or the data: settings, skills
-    (2), levels, certificates, articles, answers, mentoring, people, mentors' capacity, and
-    when the page lists anyone: its people, and their articles and answered questions.
+    (2), with text that is not a skill's name the articles and questions containing it (2),
+    levels, certificates, articles, answers, mentoring, people, mentors' capacity, and when
+    the page lists anyone: its people, and their articles and answered questions.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -623,14 +673,17 @@ def find_experts(
         return ExpertPage([], 0, resolved.direct, resolved.related)
     direct = sorted(resolved.direct_ids)
     related = [s.pk for s in resolved.related]
+    # The name or an alias of a skill means that skill: its tagged articles and questions
+    # are the evidence. Other text is also looked for in titles (a scan of every title).
+    hits = _text_hits("" if resolved.exact else text)
     direct_ids = np.asarray(direct, dtype=np.int64)
     kinds = {
         "level": _levels(viewer, ids),
         "certification": _certificates(viewer, ids, today).dedupe(direct_ids),
-        "articles": _articles(viewer, direct, related, text, now, hl),
+        "articles": _articles(viewer, direct, related, hits, now, hl),
         "mentoring": _mentoring(viewer, ids).dedupe(direct_ids),
     }
-    kinds["accepted_answers"], kinds["votes"] = _answers(direct, related, text, now, hl)
+    kinds["accepted_answers"], kinds["votes"] = _answers(direct, related, hits, now, hl)
 
     # Who may be listed: active, visible, matching the filters.
     people_qs = Person.objects.filter(is_active=True)
@@ -681,7 +734,7 @@ def find_experts(
     if not page_ids:
         return ExpertPage([], total, resolved.direct, resolved.related)
     page_people = Person.objects.select_related("team", "role").in_bulk(page_ids)
-    links = _links(viewer, page_ids, direct, text)
+    links = _links(viewer, page_ids, direct, hits)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     results = []
     for i in page:
@@ -820,7 +873,7 @@ def _day(seconds: float) -> date:
 
 
 def _links(
-    viewer: User | None, page_ids: list[int], direct: list[int], text: str
+    viewer: User | None, page_ids: list[int], direct: list[int], hits: _TextHits
 ) -> dict[int, dict[int, list[dict[str, Any]]]]:
     """Per person on the page, their newest articles and questions they gave the accepted
     answer to, on the skills asked for (``TOP_ITEMS`` each). One query."""
@@ -828,8 +881,8 @@ def _links(
     # listing every article of a popular skill.
     a_tags = Article.skills.through.objects.filter(article_id=OuterRef("pk"), skill_id__in=direct)
     on_skill = Q(Exists(a_tags))
-    if text:
-        on_skill |= Q(title__icontains=text) | Q(summary__icontains=text)
+    if hits.articles:
+        on_skill |= Q(pk__in=hits.articles)
     mine = _visible_articles(viewer).filter(on_skill).order_by()
     by_owner = (
         mine.filter(owner_id__in=page_ids)
@@ -845,8 +898,8 @@ def _links(
         question_id=OuterRef("question_id"), skill_id__in=direct
     )
     on_question = Q(Exists(q_tags))
-    if text:
-        on_question |= Q(question__title__icontains=text)
+    if hits.questions:
+        on_question |= Q(question_id__in=hits.questions)
     answered = (
         Answer.objects.filter(author_id__in=page_ids, question__accepted_answer_id=F("id"))
         .filter(on_question)
