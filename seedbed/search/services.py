@@ -116,10 +116,10 @@ def check_arguments(q: str, kinds: Collection[str], limit: int, offset: int) -> 
     return tuple(k for k in KINDS if k in kinds)
 
 
-def visible_documents(viewer: User) -> Q:
-    """Documents whose object ``viewer`` may see, per kind through the model's own scoping;
-    people who left never. (Documents of deleted objects are dropped by the index on
-    commit.)"""
+def visible_documents(viewer: User) -> dict[str, Q]:
+    """Per kind, the documents whose object ``viewer`` may see, through the model's own
+    scoping; people who left never. (Documents of deleted objects are dropped by the index
+    on commit.)"""
     from seedbed.knowledge.models import Article, Question
     from seedbed.learning.models import LearningItem
     from seedbed.people.models import Person
@@ -131,43 +131,47 @@ def visible_documents(viewer: User) -> Q:
         return Q(kind=kind) & Q(Exists(qs.filter(pk=OuterRef("object_id"))))
 
     if not (viewer.is_authenticated and viewer.is_active):
-        return Q(pk__in=[])
-    return (
-        of("person", Person.objects.visible_to(viewer).filter(is_active=True))
-        | of("skill", Skill.objects.filter(is_active=True))
-        | of("article", Article.objects.visible_to(viewer))
-        | of("question", Question.objects.visible_to(viewer))
-        | of("learning_item", LearningItem.objects.filter(is_active=True))
-    )
+        return {}
+    return {
+        "person": of("person", Person.objects.visible_to(viewer).filter(is_active=True)),
+        "skill": of("skill", Skill.objects.filter(is_active=True)),
+        "article": of("article", Article.objects.visible_to(viewer)),
+        "question": of("question", Question.objects.visible_to(viewer)),
+        "learning_item": of("learning_item", LearningItem.objects.filter(is_active=True)),
+    }
 
 
 # Compiled visibility filters by viewer: building them through the ORM costs more than many
 # a search. A filter is kept only if compiling it ran no query (then it depends on nothing
 # but the viewer's id, access level and active flag: the database decides the rest).
-_VISIBILITY: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_VISIBILITY: dict[tuple[Any, ...], list[tuple[str, tuple[Any, ...]]]] = {}
 _VISIBILITY_SIZE = 512
 
 
-def _visibility_sql(viewer: User) -> tuple[str, list[Any]]:
+def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
+    """One SQL condition (with its parameters) per kind."""
     key = (connection.alias, connection.vendor, viewer.pk, viewer.is_active, viewer.access_level)
     cached = _VISIBILITY.get(key)
     if cached is not None:
-        return cached[0], list(cached[1])
+        return cached
     ran: list[str] = []
 
     def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         ran.append(sql)
         return execute(sql, params, many, context)
 
+    conditions = []
     with connection.execute_wrapper(spy):
-        qs = SearchDocument.objects.filter(visible_documents(viewer))
-        compiler = qs.query.get_compiler(connection=connection)
-        sql, params = compiler.compile(qs.query.where)
+        for q in visible_documents(viewer).values():
+            qs = SearchDocument.objects.filter(q)
+            compiler = qs.query.get_compiler(connection=connection)
+            sql, params = compiler.compile(qs.query.where)
+            conditions.append((sql, tuple(params)))
     if not ran:
         if len(_VISIBILITY) >= _VISIBILITY_SIZE:
             _VISIBILITY.pop(next(iter(_VISIBILITY)))
-        _VISIBILITY[key] = (sql, tuple(params))
-    return sql, list(params)
+        _VISIBILITY[key] = conditions
+    return conditions
 
 
 def correct(words: list[str]) -> tuple[list[str], bool]:
@@ -201,19 +205,24 @@ def _run(
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     """One statement: the page of ranked visible hits and the hits per kind."""
-    vis_sql, vis_params = _visibility_sql(viewer)
+    conditions = _visibility_sql(viewer)
+    if not conditions:
+        return [], dict.fromkeys(KINDS, 0)
     kind_sql = ""
     kind_params: list[Any] = []
     if kinds and len(kinds) < len(KINDS):
         kind_sql = "WHERE kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
         kind_params = list(kinds)
-    # The visibility filter names ``search_searchdocument``'s ``kind`` and ``object_id``:
-    # the backend's hits stand in for the table under that name.
+    # The visibility conditions name ``search_searchdocument``'s ``kind`` and ``object_id``:
+    # the backend's hits stand in for the table under that name. One branch per kind (not
+    # one OR): each kind's check can then be planned as a join of its own (PostgreSQL).
+    visible = " UNION ALL ".join(
+        f"SELECT id, kind, score FROM found AS search_searchdocument WHERE {cond}"  # noqa: S608
+        for cond, _params in conditions
+    )
     sql = f"""
-        WITH hits AS MATERIALIZED (
-            SELECT id, kind, score FROM ({hits.sql}) AS search_searchdocument
-            WHERE {vis_sql}
-        )
+        WITH found AS MATERIALIZED ({hits.sql}),
+        hits AS MATERIALIZED ({visible})
         SELECT d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta,
                p.score
         FROM (SELECT id, score FROM hits {kind_sql} ORDER BY score DESC, id LIMIT %s OFFSET %s)
@@ -224,7 +233,7 @@ def _run(
     """  # noqa: S608 - pieces are constant SQL; every value is a parameter
     params = [
         *hits.params,
-        *vis_params,
+        *(p for _cond, cond_params in conditions for p in cond_params),
         SNIPPET_SOURCE,
         *kind_params,
         limit,
