@@ -253,14 +253,27 @@ def _run(
     return page, counts
 
 
-def _url(kind: str, object_id: int) -> str | None:
-    try:
-        return reverse(DETAIL_URLS[kind], args=[object_id])
-    except NoReverseMatch:  # that area has no page for it (yet)
-        return None
+_PLACEHOLDER = 918273645
 
 
-def _result(row: tuple[Any, ...], matcher: highlight.Matcher) -> SearchResult:
+class _Links:
+    """Detail-page links of one page of results: one ``reverse`` per kind, not per result."""
+
+    def __init__(self) -> None:
+        self.patterns: dict[str, str | None] = {}
+
+    def __call__(self, kind: str, object_id: int) -> str | None:
+        if kind not in self.patterns:
+            try:
+                url = reverse(DETAIL_URLS[kind], args=[_PLACEHOLDER])
+                self.patterns[kind] = url.replace(str(_PLACEHOLDER), "{}")
+            except NoReverseMatch:  # that area has no page for it (yet)
+                self.patterns[kind] = None
+        pattern = self.patterns[kind]
+        return pattern.format(object_id) if pattern is not None else None
+
+
+def _result(row: tuple[Any, ...], matcher: highlight.Matcher, links: _Links) -> SearchResult:
     _id, kind, object_id, title, extra, body, meta, score = row
     if isinstance(meta, str):
         meta = json.loads(meta)
@@ -281,7 +294,7 @@ def _result(row: tuple[Any, ...], matcher: highlight.Matcher) -> SearchResult:
         title=title,
         title_html=highlight.mark(title, matcher),
         snippet_html=snippet,
-        url=_url(kind, int(object_id)),
+        url=links(kind, int(object_id)),
         meta=meta or {},
         score=float(score),
     )
@@ -339,9 +352,10 @@ def search(
         # may exist only in documents they cannot read).
         changed = False
     matcher = highlight.Matcher.of(query.terms())
+    links = _Links()
     return SearchPage(
         query=q,
-        results=[_result(row, matcher) for row in rows],
+        results=[_result(row, matcher, links) for row in rows],
         total=total,
         counts=counts,
         corrected_query=" ".join(fixed) if changed else None,
