@@ -426,3 +426,37 @@ class FinderSettings(models.Model):
     def load(cls) -> FinderSettings:
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class EvidenceKind(models.IntegerChoices):
+    ARTICLES = 0, _("Articles")
+    ACCEPTED_ANSWERS = 1, _("Accepted answers")
+    VOTES = 2, _("Answer votes")
+
+
+class ExpertEvidence(models.Model):
+    """The expert finder's read table (kept by ``seedbed.knowledge.evidence``): per person,
+    skill and kind, the published articles they own or wrote / their accepted answers / the
+    net up-votes on their answers, on items tagged with the skill. ``also_skill`` set: only
+    the items also tagged with that skill (the finder subtracts them from a related skill's
+    evidence). ``count``: items (votes: net votes); ``log_worth``: log2 of the sum of
+    ``2 ** (t / half_life_days)`` over the items (t in days since 1970; times the votes),
+    so the recency-weighted sum at ``now`` is ``2 ** (log_worth - now / half_life_days)``;
+    ``last_at``: seconds since 1970 of the newest item."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey("skills.Skill", on_delete=models.CASCADE, related_name="+")
+    also_skill = models.ForeignKey(
+        "skills.Skill", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.PositiveSmallIntegerField(choices=EvidenceKind.choices)
+    count = models.IntegerField()
+    log_worth = models.FloatField()
+    last_at = models.FloatField()
+    half_life_days = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["skill", "also_skill"], name="knowledge_evidence_skill")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.skill_id}/{self.also_skill_id} {self.kind}"
