@@ -245,6 +245,9 @@ def build(
             for p in pairs
         ]
     )
+    from seedbed.knowledge.evidence import rebuild_evidence
+
+    rebuild_evidence()  # bulk_create bypasses the signals that keep the finder's read table
     return {"admin": users[0], "employee": users[1], "skills": sids, "tags": len(tags)}
 
 

@@ -213,6 +213,9 @@ def load_collection(folder: Path = COLLECTION, now: datetime | None = None) -> L
             for p, r in zip(pairs, mentoring_rows, strict=True)
         ]
     )
+    from seedbed.knowledge.evidence import rebuild_evidence
+
+    rebuild_evidence()  # bulk_create bypasses the signals that keep the finder's read table
     return Loaded(now, person_ids, skill_ids, topics, inactive)
 
 

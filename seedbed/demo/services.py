@@ -38,6 +38,7 @@ from seedbed.demo.knowledge_questions import build_questions
 from seedbed.demo.mentoring import build_mentoring
 from seedbed.frameworks.models import Role
 from seedbed.frameworks.services import save_role, set_requirement
+from seedbed.knowledge.evidence import rebuild_evidence
 from seedbed.lib.errors import Conflict
 from seedbed.people.models import Person, Team
 from seedbed.people.services import deactivate_person, link_user, save_person, save_team
@@ -195,6 +196,7 @@ class _Builder:
         build_knowledge_articles(now=self.now)
         build_questions(now=self.now)
         build_mentoring(now=self.now)
+        rebuild_evidence()  # the history above back-dates articles with QuerySet.update
         audit(
             actor=self.admin, action="demo.build", summary=f"Demo company {data.ORG_NAME} created"
         )

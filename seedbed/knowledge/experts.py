@@ -70,10 +70,12 @@ from rapidfuzz import fuzz, process
 from seedbed.certifications.models import HeldCertification
 from seedbed.certifications.selectors import people_in_scope
 from seedbed.knowledge import ranking
+from seedbed.knowledge.evidence import read_evidence
 from seedbed.knowledge.models import (
     Answer,
     Article,
     ArticleState,
+    EvidenceKind,
     FinderSettings,
     Question,
     default_finder_weights,
@@ -680,10 +682,25 @@ def find_experts(
     kinds = {
         "level": _levels(viewer, ids),
         "certification": _certificates(viewer, ids, today).dedupe(direct_ids),
-        "articles": _articles(viewer, direct, related, hits, now, hl),
         "mentoring": _mentoring(viewer, ids).dedupe(direct_ids),
     }
-    kinds["accepted_answers"], kinds["votes"] = _answers(direct, related, hits, now, hl)
+    # Articles and answers: from the read table when it gives exactly what summing at query
+    # time would (see seedbed.knowledge.evidence): one skill asked for, no text matched in
+    # titles, and a viewer who may read every article (admins; the system). Otherwise, and
+    # always for other viewers (article visibility per reader), summed here.
+    stored = None
+    one_skill = len(direct) == 1 and not hits.articles and not hits.questions
+    if one_skill and (viewer is None or viewer.is_admin):
+        stored = read_evidence(direct[0], related, now.timestamp(), hl)
+    if stored is not None:
+        kinds["articles"] = _Rows.of("articles", stored[EvidenceKind.ARTICLES], decayed=True)
+        kinds["accepted_answers"] = _Rows.of(
+            "accepted_answers", stored[EvidenceKind.ACCEPTED_ANSWERS], decayed=True
+        )
+        kinds["votes"] = _Rows.of("votes", stored[EvidenceKind.VOTES], decayed=True)
+    else:
+        kinds["articles"] = _articles(viewer, direct, related, hits, now, hl)
+        kinds["accepted_answers"], kinds["votes"] = _answers(direct, related, hits, now, hl)
 
     # Who may be listed: active, visible, matching the filters.
     people_qs = Person.objects.filter(is_active=True)

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from seedbed.knowledge.evidence import refresh_evidence
 from seedbed.knowledge.models import (
     Answer,
     Article,
@@ -182,3 +183,4 @@ def erase(person: Person) -> None:
     Routing.objects.filter(person=person).delete()
     HandoverPrompt.objects.filter(interview__person=person).update(answer="")
     HandoverInterview.objects.filter(person=person).update(skip_reason="")
+    refresh_evidence(person_ids=[person.pk])  # the expert finder's read table

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from seedbed.accounts.services import audit
 from seedbed.knowledge import ranking
+from seedbed.knowledge.evidence import rebuild_evidence
 from seedbed.knowledge.models import FinderSettings, default_finder_weights
 from seedbed.lib.errors import NotAllowed, ServiceError
 
@@ -157,6 +158,8 @@ def update_finder_settings(
             "updated_at",
         ]
     )
+    if "weights.half_life_days" in changes:
+        rebuild_evidence()  # the finder's read table stores recency for one half-life
     if changes:
         audit(
             actor=actor,

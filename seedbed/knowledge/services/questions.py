@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from seedbed.accounts.models import AccessLevel
 from seedbed.accounts.services import audit
+from seedbed.knowledge.evidence import refresh_evidence
 from seedbed.knowledge.markup import render_markdown
 from seedbed.knowledge.models import (
     Answer,
@@ -425,6 +426,7 @@ def _rescore(answer: Answer) -> None:
         score=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
     )
     answer.score = Answer.objects.filter(pk=answer.pk).values_list("score", flat=True).get()
+    refresh_evidence(person_ids=[answer.author_id])  # QuerySet.update sends no signal
 
 
 @transaction.atomic

@@ -1,0 +1,297 @@
+"""The expert finder's read table of evidence (``ExpertEvidence``): articles, accepted answers
+and answer votes per (person, skill), so ``find_experts`` reads a few hundred indexed rows
+instead of summing thousands of articles and answers at query time.
+
+**Recency without "now".** An item dated ``t`` (days since 1970) counts
+``0.5 ** ((now - t) / h) = 2 ** (t / h) * 0.5 ** (now / h)``, so a row stores
+``log2(Σ 2 ** (t / h))`` (log2 keeps the sum finite for any half-life ``h``) and the finder
+multiplies by ``0.5 ** (now / h)``. Rows depend on the half-life: changing it rebuilds the
+table (``seedbed.knowledge.services.finder.update_finder_settings``).
+
+**Pooling and related skills.** The finder pools the evidence on the skills asked for and
+counts, per related skill, only items *not* also tagged with a skill asked for. A row with
+``also_skill`` holds the items tagged with both skills, so for one skill asked for ``d`` the
+related evidence on ``r`` is ``row(r) − row(r, also d)``. Queries that pool several skills or
+match text in titles are still summed at query time (see ``experts.py``).
+
+**Upkeep.** ``refresh_evidence(person_ids=...)`` recomputes every row of those people from the
+source tables (three queries and a delete and insert); ``None`` rebuilds the whole table.
+Signals below call it synchronously, in the same transaction, whenever an article, its
+skills, an answer, a question's skills or accepted answer is saved or deleted; services that
+change rows with ``QuerySet.update`` (votes, reassigning an article, erasure) call it
+themselves. Bulk loads (demo, benchmark, evaluation) call ``rebuild_evidence()`` at the end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from seedbed.knowledge.models import (
+    Answer,
+    Article,
+    ArticleState,
+    EvidenceKind,
+    ExpertEvidence,
+    FinderSettings,
+    Question,
+    default_finder_weights,
+)
+
+DAY = 86400.0
+Key = tuple[int, int, int | None, int]  # person, skill, also skill, kind
+
+
+def _half_life() -> float:
+    stored = (FinderSettings.load().weights or {}).get("half_life_days")
+    if isinstance(stored, (int, float)) and not isinstance(stored, bool) and stored > 0:
+        return float(stored)
+    return float(default_finder_weights()["half_life_days"])
+
+
+def _tags(through: Any, column: str, ids: Iterable[int]) -> dict[int, list[int]]:
+    tags: dict[int, list[int]] = defaultdict(list)
+    for item, skill in through.objects.filter(**{f"{column}__in": list(ids)}).values_list(
+        column, "skill_id"
+    ):
+        tags[item].append(skill)
+    return tags
+
+
+@transaction.atomic
+def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
+    """Recompute the rows of ``person_ids`` (``None``: everyone) from articles and answers;
+    returns the number of rows written."""
+    from seedbed.knowledge.experts import Epoch, _fetch
+
+    people = None if person_ids is None else {int(p) for p in person_ids if p is not None}
+    if people is not None and not people:
+        return 0
+    hl = _half_life()
+    groups: dict[Key, list[Any]] = {}
+
+    def add(person: int, tags: list[int], kind: int, n: int, x: float, at: float) -> None:
+        for skill in tags:
+            for also in [None, *[o for o in tags if o != skill]]:
+                group = groups.setdefault((person, skill, also, kind), [0, [], -math.inf])
+                group[0] += n
+                group[1].append(x)
+                group[2] = max(group[2], at)
+
+    articles = Article.objects.filter(state=ArticleState.PUBLISHED)
+    if people is not None:
+        articles = articles.filter(Q(owner_id__in=people) | Q(created_by__person__id__in=people))
+    rows = _fetch(
+        articles.order_by()
+        .annotate(at=Epoch("updated_at"))
+        .values_list("id", "owner_id", "created_by__person__id", "at")
+    )
+    tags = _tags(Article.skills.through, "article_id", {r[0] for r in rows})
+    for pk, owner, author, at in rows:
+        # The owner, and the author too when someone else owns it (as the finder counts).
+        for person in {owner, author if author != owner else None} - {None}:
+            if people is None or person in people:
+                add(person, tags.get(pk, []), EvidenceKind.ARTICLES, 1, at / DAY / hl, at)
+    answers = Answer.objects.filter(author__isnull=False)
+    if people is not None:
+        answers = answers.filter(author_id__in=people)
+    accepted = Case(
+        When(question__accepted_answer_id=F("id"), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = _fetch(
+        answers.filter(Q(question__accepted_answer_id=F("id")) | Q(score__gt=0))
+        .order_by()
+        .annotate(at=Epoch("created_at"), accepted=accepted)
+        .values_list("author_id", "question_id", "at", "accepted", "score")
+    )
+    qtags = _tags(Question.skills.through, "question_id", {r[1] for r in rows})
+    for person, question, at, is_accepted, score in rows:
+        skills = qtags.get(question, [])
+        if is_accepted:
+            add(person, skills, EvidenceKind.ACCEPTED_ANSWERS, 1, at / DAY / hl, at)
+        if score > 0:
+            x = at / DAY / hl + math.log2(score)
+            add(person, skills, EvidenceKind.VOTES, int(score), x, at)
+    objs = []
+    for (person, skill, also, kind), (n, xs, last) in groups.items():
+        arr = np.asarray(xs, dtype=np.float64)
+        top = float(arr.max())
+        objs.append(
+            ExpertEvidence(
+                person_id=person,
+                skill_id=skill,
+                also_skill_id=also,
+                kind=kind,
+                count=n,
+                log_worth=top + math.log2(float(np.exp2(arr - top).sum())),
+                last_at=last,
+                half_life_days=hl,
+            )
+        )
+    stale = ExpertEvidence.objects.all()
+    if people is not None:
+        stale = stale.filter(person_id__in=people)
+    stale.delete()
+    ExpertEvidence.objects.bulk_create(objs, batch_size=5000)
+    return len(objs)
+
+
+def rebuild_evidence() -> int:
+    """The whole table from scratch (after bulk loads and when the half-life changes)."""
+    return refresh_evidence(person_ids=None)
+
+
+def article_people(article_ids: Iterable[int]) -> set[int]:
+    """Owners and authors (as people) of the articles."""
+    found: set[int] = set()
+    for owner, author in Article.objects.filter(pk__in=list(article_ids)).values_list(
+        "owner_id", "created_by__person__id"
+    ):
+        found |= {owner, author} - {None}
+    return found
+
+
+def question_people(question_ids: Iterable[int]) -> set[int]:
+    """Authors of answers to the questions."""
+    return set(
+        Answer.objects.filter(question_id__in=list(question_ids), author__isnull=False)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+
+
+# --- signals: every save through the ORM keeps the table in step ------------------------------
+
+
+WHO_FIELDS = {"owner", "created_by", "state"}
+
+
+def _before_article(sender: Any, instance: Article, **kwargs: Any) -> None:
+    """Remember who the article counted for before a change of owner, author or state."""
+    fields = kwargs.get("update_fields")
+    if instance.pk is None or (fields is not None and not WHO_FIELDS & set(fields)):
+        return
+    instance._evidence_before = article_people([instance.pk])  # type: ignore[attr-defined]
+
+
+def _on_article(sender: Any, instance: Article, **kwargs: Any) -> None:
+    people = {instance.owner_id, *getattr(instance, "_evidence_before", set())}
+    if instance.created_by_id is not None:
+        people |= set(
+            Article.objects.filter(pk=instance.pk)
+            .exclude(created_by__person__isnull=True)
+            .values_list("created_by__person__id", flat=True)
+        )
+        if kwargs.get("signal") is post_delete:
+            from seedbed.people.models import Person
+
+            people |= set(
+                Person.objects.filter(user_id=instance.created_by_id).values_list("id", flat=True)
+            )
+    refresh_evidence(person_ids=people)
+
+
+def _on_article_skills(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Article):
+        refresh_evidence(person_ids=article_people([instance.pk]))
+    else:  # a skill's articles changed (reverse side)
+        refresh_evidence(person_ids=article_people(kwargs.get("pk_set") or []))
+
+
+def _on_question_skills(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Question):
+        refresh_evidence(person_ids=question_people([instance.pk]))
+    else:
+        refresh_evidence(person_ids=question_people(kwargs.get("pk_set") or []))
+
+
+def _on_answer(sender: Any, instance: Answer, **kwargs: Any) -> None:
+    refresh_evidence(person_ids=[instance.author_id])
+
+
+def _on_question(sender: Any, instance: Question, **kwargs: Any) -> None:
+    fields = kwargs.get("update_fields")
+    if kwargs.get("signal") is post_save and fields is not None and "accepted_answer" not in fields:
+        return
+    refresh_evidence(person_ids=question_people([instance.pk]))
+
+
+def connect() -> None:
+    """Called from ``KnowledgeConfig.ready``."""
+    pre_save.connect(_before_article, sender=Article, dispatch_uid="evidence-article-before")
+    for signal in (post_save, post_delete):
+        signal.connect(_on_article, sender=Article, dispatch_uid=f"evidence-article-{signal}")
+        signal.connect(_on_answer, sender=Answer, dispatch_uid=f"evidence-answer-{signal}")
+        signal.connect(_on_question, sender=Question, dispatch_uid=f"evidence-question-{signal}")
+    m2m_changed.connect(
+        _on_article_skills, sender=Article.skills.through, dispatch_uid="evidence-article-skills"
+    )
+    m2m_changed.connect(
+        _on_question_skills, sender=Question.skills.through, dispatch_uid="evidence-q-skills"
+    )
+
+
+def read_evidence(
+    direct_id: int, related: list[int], now_s: float, hl: float
+) -> dict[int, list[tuple[int, int, int, float, float, int, int]]] | None:
+    """Rows for the finder (``experts._Rows`` tuples) per kind, for one skill asked for and its
+    related skills, from the read table: direct ones pooled (skill -1), related ones without
+    the items also tagged with ``direct_id``. ``None`` when the table was built with another
+    half-life (the finder then sums at query time). One query."""
+    from django.db import connection
+
+    table = ExpertEvidence._meta.db_table
+    ids = [direct_id, *related]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person_id, skill_id, COALESCE(also_skill_id, -1), kind, count, "  # noqa: S608
+            f"log_worth, last_at, half_life_days FROM {table} "
+            f"WHERE skill_id IN ({marks}) AND (also_skill_id IS NULL OR also_skill_id = %s)",
+            [*ids, direct_id],
+        )
+        t = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 8)
+    if t.shape[0] and not np.all(t[:, 7] == hl):
+        return None
+    person, skill, also, kind, count = (t[:, i].astype(np.int64) for i in range(5))
+    worth = np.exp2(t[:, 5] - now_s / DAY / hl)
+    last = t[:, 6]
+    out: dict[int, list[tuple[int, int, int, float, float, int, int]]] = {}
+    for k in EvidenceKind.values:
+        of_kind = kind == k
+        rows = [
+            (int(p), -1, int(n), float(w), float(a), 0, 0)
+            for p, n, w, a in zip(
+                *(c[of_kind & (skill == direct_id)] for c in (person, count, worth, last)),
+                strict=True,
+            )
+        ]
+        alls = of_kind & (skill != direct_id) & (also == -1)
+        both = of_kind & (skill != direct_id) & (also == direct_id)
+        minus = {
+            (int(p), int(s)): (int(n), float(w))
+            for p, s, n, w in zip(person[both], skill[both], count[both], worth[both], strict=True)
+        }
+        for p, s, n, w, a in zip(
+            person[alls], skill[alls], count[alls], worth[alls], last[alls], strict=True
+        ):
+            n_both, w_both = minus.get((int(p), int(s)), (0, 0.0))
+            # The newest item may be one also tagged with the skill asked for: it is then
+            # counted there too, so the person's "last active" comes out the same.
+            if n - n_both > 0:
+                rows.append((int(p), int(s), int(n - n_both), float(w - w_both), float(a), 0, 0))
+        out[int(k)] = rows
+    return out
