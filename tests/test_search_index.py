@@ -121,6 +121,18 @@ def test_a_renamed_team_renames_its_members_documents(org, django_capture_on_com
     }
 
 
+def test_a_renamed_role_renames_its_holders_documents(org, django_capture_on_commit_callbacks):
+    from seedbed.frameworks import services as framework_services
+
+    reindex_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        framework_services.save_role(
+            actor=org.user("admin"), role=org.employee.role, data={"name": "Pipefitter"}
+        )
+    found = set(titles(find(org, "pipefitter", kinds=["person"])))
+    assert {"Emil Employee", "Rita Report"} <= found
+
+
 def test_an_erased_person_leaves_no_trace_in_the_index(org, django_capture_on_commit_callbacks):
     victim = make_person("Zebulon Quixote", team=org.employee.team)
     reindex_all()

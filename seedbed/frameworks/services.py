@@ -16,6 +16,7 @@ from seedbed.frameworks import sector_templates
 from seedbed.frameworks.models import Importance, Priority, Role, RoleRequirement, StrategicNeed
 from seedbed.frameworks.sector_templates import SectorTemplate, TemplateSkill
 from seedbed.lib.errors import NotAllowed, NotFound, ServiceError
+from seedbed.search.index import schedule_index
 from seedbed.skills.models import Criticality, Skill, SkillCategory
 from seedbed.skills.services import (
     check_level,
@@ -63,6 +64,8 @@ def save_role(*, actor: User, role: Role | None = None, data: dict[str, Any]) ->
             summary=f"Role '{name}' changed",
             changes=changes,
         )
+    if "name" in changes:  # people are found by their role's name
+        schedule_index("person", list(role.people.values_list("id", flat=True)))
     return role
 
 
