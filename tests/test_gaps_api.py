@@ -177,3 +177,60 @@ def test_renamed_skills_show_up_and_unknown_filters_fail(small):
     assert len(body["knowledge_at_risk"]) == 1 and body["knowledge_at_risk_total"] == 3
     assert api(small.org.admin).get("/api/v1/gaps/org?top=0").status_code == 422
     assert api(small.org.admin).get("/api/v1/gaps/org?at=2026-13-01").status_code == 422
+
+
+def test_risks_say_what_is_being_done_in_the_api_and_the_export(small, clients):
+    """Cross-training pairs and the sole holder's handover reach the API and the CSV export,
+    not only the page."""
+    from seedbed.knowledge.models import (
+        HandoverInterview,
+        HandoverPrompt,
+        HandoverReason,
+        PromptKind,
+    )
+    from seedbed.mentoring.models import Pair, PairOrigin, PairState, Programme
+    from tests.test_gaps_views import csv_rows
+
+    org = small.org
+    python = Skill.objects.get(name="Python")
+    programme = Programme.objects.create(name="Cross-training")
+    Pair.objects.create(
+        programme=programme,
+        mentor=org.manager,
+        mentee=org.outsider,
+        origin=PairOrigin.CROSS_TRAINING,
+        skill=python,
+        target_level=4,
+        state=PairState.ACTIVE,
+    )
+    interview = HandoverInterview.objects.create(
+        person=org.manager, reason=HandoverReason.SOLE_HOLDER
+    )
+    for done in (True, False):
+        HandoverPrompt.objects.create(
+            interview=interview, kind=PromptKind.GENERAL, prompt="Contacts?", is_done=done
+        )
+    body = api(org.admin).get("/api/v1/risks").json()
+    row = next(r for r in body["items"] if r["skill"]["name"] == "Python")
+    assert row["cross_training"] == [
+        {
+            "pair_id": row["cross_training"][0]["pair_id"],
+            "mentor": "Max Manager",
+            "mentee": "Olga Outsider",
+            "state": "Active",
+            "target_level": 4,
+        }
+    ]
+    assert row["handover"] == {
+        "interview_id": interview.pk,
+        "state": "open",
+        "prompts_done": 1,
+        "prompts_total": 2,
+    }
+    k8s = next(r for r in body["items"] if r["skill"]["name"] == "Kubernetes")
+    assert k8s["cross_training"] == [] and k8s["handover"] is None
+
+    header, *rows = csv_rows(clients["admin"].get("/gaps/risks/?format=csv&table=risks"))
+    python_row = dict(zip(header, next(r for r in rows if r[0] == "Python"), strict=True))
+    assert python_row["cross_training"] == "Max Manager → Olga Outsider (Active)"
+    assert (python_row["handover_prompts_done"], python_row["handover_prompts_total"]) == ("1", "2")

@@ -162,7 +162,20 @@ BUDGETS: dict[str, tuple[str, list[str]]] = {
         "admin",
         [*AUTH, *HISTORY, *[f"second {q}" for q in HISTORY], INTERVAL, "skills", "team names"],
     ),
-    "/api/v1/risks": ("admin", [*AUTH, *MATRIX, INTERVAL, "skill names", "holder names"]),
+    "/api/v1/risks": (
+        "admin",
+        [
+            *AUTH,
+            *MATRIX,
+            INTERVAL,
+            "skill names",
+            "holder names",
+            "the viewer's own person",
+            "cross-training pairs",
+            "people of the pairs and holders",
+            "handover progress",
+        ],
+    ),
     "/api/v1/risks/departures": (
         "manager",
         [*AUTH, *MATRIX, *ORG_MATRIX, INTERVAL, "the manager's own person", *DEPARTURE],

@@ -13,6 +13,7 @@ from ninja import Path, Query, Router
 from seedbed.accounts.models import AccessLevel
 from seedbed.gaps import comparison as cmp
 from seedbed.gaps import dashboards as d
+from seedbed.gaps import protection
 from seedbed.gaps.schemas import (
     GapAtFilter,
     GapCompareFilter,
@@ -60,6 +61,34 @@ def _risk(r: d.RiskRow) -> dict[str, Any]:
         "required_by_role": r.required_by_role,
         "strategic_need": r.strategic_need,
         "critical": r.critical,
+    }
+
+
+def _risk_action(r: protection.CapturedRisk) -> dict[str, Any]:
+    h = r.handover
+    return {
+        **_risk(r),
+        "cross_training": [
+            {
+                "pair_id": p.pair_id,
+                "mentor": p.mentor,
+                "mentee": p.mentee,
+                "state": p.state,
+                "target_level": p.target_level,
+            }
+            for p in r.pairs
+        ],
+        "handover": (
+            {
+                "interview_id": h.interview_id,
+                "state": h.state,
+                "prompts_done": h.done,
+                "prompts_total": h.total,
+            }
+            if h is not None
+            else None
+        ),
+        "holder_leaving_on": r.leaving_on,
     }
 
 
@@ -321,7 +350,11 @@ def list_risks(request: AuthedRequest, filters: Query[GapRiskFilter]) -> dict[st
             filters.criticality,
         ),
     )
-    return {"items": [_risk(r) for r in rows], "count": total}
+    own = Person.objects.filter(user=request.user).values_list("id", flat=True).first()
+    return {
+        "items": [_risk_action(r) for r in protection.capture(request.user, rows, own)],
+        "count": total,
+    }
 
 
 @router.get("/risks/departures", response={200: GapDeparturePageOut, **ERRORS})

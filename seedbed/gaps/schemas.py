@@ -66,6 +66,33 @@ class GapRiskOut(Schema):
     critical: bool
 
 
+class GapCrossTrainingOut(Schema):
+    pair_id: int
+    mentor: str
+    mentee: str
+    state: str = Field(description="The pair's state, in the reader's language.")
+    target_level: int | None
+
+
+class GapHandoverOut(Schema):
+    interview_id: int
+    state: str = Field(description="open or done")
+    prompts_done: int
+    prompts_total: int
+
+
+class GapRiskActionOut(GapRiskOut):
+    """A risk with what is being done about it."""
+
+    cross_training: list[GapCrossTrainingOut] = Field(
+        description="Live cross-training pairs (proposed, waiting or active) for the skill."
+    )
+    handover: GapHandoverOut | None = Field(
+        description="The sole holder's latest handover interview, if any."
+    )
+    holder_leaving_on: date | None = Field(description="The sole holder's announced leaving day.")
+
+
 class GapNeedOut(Schema):
     id: int
     skill: GapSkillRefOut
@@ -200,7 +227,7 @@ class GapDepartureOut(Schema):
 
 
 class GapRiskPageOut(Schema):
-    items: list[GapRiskOut]
+    items: list[GapRiskActionOut]
     count: int
 
 

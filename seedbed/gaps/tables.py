@@ -9,6 +9,7 @@ from typing import Any
 
 from seedbed.gaps import comparison as cmp
 from seedbed.gaps import dashboards as d
+from seedbed.gaps.protection import CapturedRisk
 
 Table = tuple[list[str], list[Sequence[Any]]]
 
@@ -65,7 +66,7 @@ def bench(rows: list[d.BenchRow]) -> Table:
     )
 
 
-def risks(rows: list[d.RiskRow]) -> Table:
+def risks(rows: list[CapturedRisk]) -> Table:
     return (
         [
             "skill",
@@ -77,6 +78,10 @@ def risks(rows: list[d.RiskRow]) -> Table:
             "required_by_role",
             "strategic_need",
             "critical",
+            "holder_leaving_on",
+            "cross_training",
+            "handover_prompts_done",
+            "handover_prompts_total",
         ],
         [
             [
@@ -89,6 +94,10 @@ def risks(rows: list[d.RiskRow]) -> Table:
                 r.required_by_role,
                 r.strategic_need,
                 r.critical,
+                r.leaving_on,
+                "; ".join(f"{p.mentor} → {p.mentee} ({p.state})" for p in r.pairs),
+                r.handover.done if r.handover else None,
+                r.handover.total if r.handover else None,
             ]
             for r in rows
         ],

@@ -6,7 +6,6 @@ exports as CSV/XLSX with ``?format=csv|xlsx&table=<name>``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -24,16 +23,13 @@ from django.utils.translation import ngettext
 from seedbed.accounts.models import AccessLevel
 from seedbed.gaps import comparison as cmp
 from seedbed.gaps import dashboards as d
-from seedbed.gaps import tables
+from seedbed.gaps import protection, tables
 from seedbed.gaps.charts import DANGER, Bar, bar_chart, paired_bar_chart
 from seedbed.gaps.definitions import DEFINITIONS
 from seedbed.gaps.forms import CompareForm, RiskFilterForm, SinceForm, visible_teams
-from seedbed.knowledge.selectors import HandoverProgress, handover_progress
 from seedbed.lib.errors import NotAllowed, NotFound
 from seedbed.lib.http import AuthedHttpRequest
 from seedbed.lib.spreadsheet import export_response
-from seedbed.mentoring.models import PairState
-from seedbed.mentoring.selectors import cross_training_by_skill
 from seedbed.people.models import Person, Team
 from seedbed.skills.models import Skill
 
@@ -154,7 +150,11 @@ def _dashboard(
         {
             "teams": lambda: tables.teams(d.team_rows(ctx)),
             "gaps": lambda: tables.gaps(d.top_gaps(ctx, None)[0]),
-            "risks": lambda: tables.risks(d.risks(ctx, limit=None)[0]),
+            "risks": lambda: tables.risks(
+                protection.capture(
+                    request.user, d.risks(ctx, limit=None)[0], _own_person_id(request)
+                )
+            ),
             "bench": lambda: tables.bench(d.bench(ctx, None)[0]),
             "needs": lambda: tables.needs(d.needs(ctx)),
             "trend": lambda: tables.trend(d.trend(ctx, since, d.team_rows(ctx))),
@@ -481,7 +481,9 @@ def risks(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "knowledge-at-risk",
         {
-            "risks": lambda: tables.risks(d.risks(ctx, limit=None, filters=filters)[0]),
+            "risks": lambda: tables.risks(
+                protection.capture(request.user, d.risks(ctx, limit=None, filters=filters)[0], hide)
+            ),
             "departures": lambda: tables.departures(
                 d.departures(ctx, limit=None, hide_person_id=hide).rows
             ),
@@ -501,7 +503,7 @@ def risks(request: AuthedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "team": team_obj,
-            "rows": _capture(request, rows, hide),
+            "rows": protection.capture(request.user, rows, hide),
             "capture": True,
             "page_obj": page,
             "dep": deps,
@@ -513,71 +515,6 @@ def risks(request: AuthedHttpRequest) -> HttpResponse:
             "defs": _defs("at_risk", "departure"),
         },
     )
-
-
-@dataclass(frozen=True)
-class PairView:
-    """A cross-training pair as the risk table names it."""
-
-    pair_id: int
-    mentor: str
-    mentee: str
-    state: str
-    target_level: int | None
-
-
-@dataclass(frozen=True)
-class CapturedRisk(d.RiskRow):
-    """A risk with what is being done about it: live cross-training pairs for the skill, the
-    sole holder's latest handover and announced leaving day, and whether the viewer may
-    start a handover for them (HR; managers for others than themselves)."""
-
-    pairs: tuple[PairView, ...] = ()
-    handover: HandoverProgress | None = None
-    leaving_on: date | None = None
-    may_start: bool = False
-
-
-def _capture(
-    request: AuthedHttpRequest, rows: list[d.RiskRow], own_id: int | None
-) -> list[CapturedRisk]:
-    """Three more queries at most, whatever the number of rows: the pairs, the handovers,
-    the people involved (names, leaving days)."""
-    pairs = cross_training_by_skill([r.skill.id for r in rows])
-    holders = [r.holder_id for r in rows if r.holder_id]
-    ids = set(holders) | {
-        p for ps in pairs.values() for x in ps for p in (x.mentor_id, x.mentee_id)
-    }
-    people = {
-        pid: (name, day)
-        for pid, name, day in (
-            Person.objects.filter(pk__in=ids).values_list("id", "full_name", "leaving_on")
-            if ids
-            else []
-        )
-    }
-    progress = handover_progress(holders)
-    states = dict(PairState.choices)
-    may_start = request.user.is_manager
-    return [
-        CapturedRisk(
-            **{f.name: getattr(r, f.name) for f in fields(d.RiskRow)},
-            pairs=tuple(
-                PairView(
-                    x.pair_id,
-                    people.get(x.mentor_id, ("", None))[0],
-                    people.get(x.mentee_id, ("", None))[0],
-                    str(states.get(x.state, x.state)),
-                    x.target_level,
-                )
-                for x in pairs.get(r.skill.id, [])
-            ),
-            handover=progress.get(r.holder_id) if r.holder_id else None,
-            leaving_on=people.get(r.holder_id, ("", None))[1] if r.holder_id else None,
-            may_start=may_start and r.holder_id is not None and r.holder_id != own_id,
-        )
-        for r in rows
-    ]
 
 
 # --- compare two dates -------------------------------------------------------------------
