@@ -28,7 +28,7 @@ from seedbed.certifications.forms import (
 from seedbed.certifications.models import Certification, HeldCertification
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest, require_admin, require_manager
+from seedbed.lib.http import AuthedHttpRequest, act, require_admin, require_manager
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.people.models import Person
@@ -204,11 +204,11 @@ def download(request: AuthedHttpRequest, certificate_id: int) -> FileResponse:
 @require_POST
 def verify(request: AuthedHttpRequest, certificate_id: int) -> HttpResponse:
     held = _certificate(request, certificate_id)
-    try:
-        services.verify_certificate(actor=request.user, held=held)
-        messages.success(request, _("Certificate verified."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.verify_certificate(actor=request.user, held=held),
+        _("Certificate verified."),
+    )
     return redirect(_back(request, held.person))
 
 
@@ -216,11 +216,11 @@ def verify(request: AuthedHttpRequest, certificate_id: int) -> HttpResponse:
 @require_POST
 def delete(request: AuthedHttpRequest, certificate_id: int) -> HttpResponse:
     held = _certificate(request, certificate_id)
-    try:
-        services.delete_certificate(actor=request.user, held=held)
-        messages.success(request, _("Certificate deleted."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.delete_certificate(actor=request.user, held=held),
+        _("Certificate deleted."),
+    )
     return redirect(_back(request, held.person))
 
 

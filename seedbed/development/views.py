@@ -19,7 +19,7 @@ from seedbed.development.forms import AgreeForm, GoalForm, PlanFilterForm, PlanF
 from seedbed.development.models import DevelopmentPlan, Goal, PlanState
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, act
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.people.models import Person
 
@@ -281,9 +281,5 @@ def goal_edit(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def goal_delete(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     goal = _goal(request, goal_id)
-    try:
-        services.delete_goal(actor=request.user, goal=goal)
-        messages.success(request, _("Goal removed."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(request, lambda: services.delete_goal(actor=request.user, goal=goal), _("Goal removed."))
     return redirect("development:plan", goal.plan_id)

@@ -3,9 +3,13 @@ django-htmx has attached ``request.htmx``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.contrib import messages
 from django.http import HttpRequest
+
+from seedbed.lib.errors import ServiceError
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -37,3 +41,15 @@ def require_manager(request: AuthedHttpRequest) -> None:
 
     if request.user.access_level not in (AccessLevel.MANAGER, AccessLevel.ADMIN):
         raise PermissionDenied
+
+
+def act(request: HttpRequest, call: Callable[[], object], success: str) -> bool:
+    """Run one service ``call`` for a POST-then-redirect view: on success flash ``success``,
+    on a ServiceError flash its message instead. True when the call went through."""
+    try:
+        call()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -38,7 +38,7 @@ from seedbed.knowledge.services import article_files as files
 from seedbed.knowledge.services import articles as services
 from seedbed.lib.errors import ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, act
 from seedbed.lib.listing import paginate, query_without_page
 from seedbed.lib.spreadsheet import export_response
 from seedbed.skills.models import Skill
@@ -318,11 +318,11 @@ def article_verify(request: AuthedHttpRequest, article_id: int) -> HttpResponse:
 @require_POST
 def article_archive(request: AuthedHttpRequest, article_id: int) -> HttpResponse:
     article = _article(request, article_id)
-    try:
-        services.archive_article(actor=request.user, article=article)
-        messages.success(request, _("Article archived. Edit it to publish it again."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.archive_article(actor=request.user, article=article),
+        _("Article archived. Edit it to publish it again."),
+    )
     return redirect("knowledge:article", article.pk)
 
 

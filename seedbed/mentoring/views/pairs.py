@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from seedbed.gaps.charts import Bar, bar_chart
 from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.lib.forms import run_service
-from seedbed.lib.http import AuthedHttpRequest
+from seedbed.lib.http import AuthedHttpRequest, act
 from seedbed.lib.listing import paginate
 from seedbed.lib.spreadsheet import export_response
 from seedbed.mentoring import metrics as m
@@ -185,11 +185,11 @@ def session_edit(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_delete(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    try:
-        services.delete_session(actor=request.user, session=session)
-        messages.success(request, _("Session removed."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.delete_session(actor=request.user, session=session),
+        _("Session removed."),
+    )
     return redirect("mentoring:pair", session.pair_id)
 
 
@@ -233,11 +233,7 @@ def goal_edit(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def goal_delete(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     goal = _goal(request, goal_id)
-    try:
-        services.delete_goal(actor=request.user, goal=goal)
-        messages.success(request, _("Goal removed."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(request, lambda: services.delete_goal(actor=request.user, goal=goal), _("Goal removed."))
     return redirect("mentoring:pair", goal.pair_id)
 
 
@@ -245,11 +241,11 @@ def goal_delete(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 @require_POST
 def pair_end(request: AuthedHttpRequest, pair_id: int) -> HttpResponse:
     pair = _pair(request, pair_id)
-    try:
-        services.end_pair(actor=request.user, pair=pair)
-        messages.success(request, _("The mentoring has ended. Both of you are asked for feedback."))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    act(
+        request,
+        lambda: services.end_pair(actor=request.user, pair=pair),
+        _("The mentoring has ended. Both of you are asked for feedback."),
+    )
     return redirect("mentoring:pair", pair.pk)
 
 
