@@ -55,21 +55,23 @@ def stored(person: Person, skill: Skill, kind: int, also: Skill | None = None) -
     return row.values_list("count", flat=True).first() or 0
 
 
-def ranked(viewer: User | None, skill: Skill) -> list[tuple[Any, ...]]:
-    page = find_experts(viewer=viewer, skill_ids=[skill.pk], limit=100)
-    return [(page.total, r.person.pk, r.score, r.explanation) for r in page.results]
+def ranked(viewer: User | None, skill: Skill, query: str = "") -> list[tuple[Any, ...]]:
+    page = find_experts(viewer=viewer, skill_ids=[skill.pk], query=query, limit=100)
+    return [(page.total, r.person.pk, r.score, r.explanation, r.evidence) for r in page.results]
 
 
-def same_as_live(*skills: Skill, viewer: User | None = None) -> None:
+def same_as_live(*skills: Skill, viewer: User | None = None, query: str = "") -> None:
     """The finder reads the table (it has rows for the skill) and ranks exactly as summing at
-    query time does."""
+    query time does: the same people, scores, explanations and evidence."""
     for skill in skills:
         hl = FinderSettings.load().weights["half_life_days"]
         assert read_evidence(skill.pk, [], timezone.now().timestamp(), hl) is not None
-        from_table = ranked(viewer, skill)
+        with patch("seedbed.knowledge.experts.read_evidence", wraps=read_evidence) as read:
+            from_table = ranked(viewer, skill, query)
+        assert read.call_count == 1
         with patch("seedbed.knowledge.experts.read_evidence", return_value=None):
-            live = ranked(viewer, skill)
-        assert from_table == live, skill.name
+            live = ranked(viewer, skill, query)
+        assert from_table == live, (skill.name, viewer, query)
 
 
 def test_articles_new_retag_reassign_archive(org: Org, skills: tuple[Skill, ...]) -> None:
@@ -157,15 +159,66 @@ def test_the_table_is_read_only_where_it_gives_the_same_answer(
     k8s, docker, _helm = skills
     create_article(actor=org.user("employee"), title="Pods", body="Text", skill_ids=[k8s.pk])
     with patch("seedbed.knowledge.experts.read_evidence", return_value=None) as read:
+        # One skill asked for: every viewer (their own articles not for everyone added at
+        # query time), with or without text matched in titles.
         find_experts(viewer=None, skill_ids=[k8s.pk])
         find_experts(viewer=org.user("admin"), skill_ids=[k8s.pk])
-        assert read.call_count == 2
-        # Several skills pooled, text matched in titles, and viewers who may not read every
-        # article: summed at query time.
-        find_experts(viewer=None, skill_ids=[k8s.pk, docker.pk])
         find_experts(viewer=None, skill_ids=[k8s.pk], query="pods")
         find_experts(viewer=org.user("employee"), skill_ids=[k8s.pk])
-        assert read.call_count == 2
+        assert read.call_count == 4
+        # Several skills pooled: summed at query time.
+        find_experts(viewer=None, skill_ids=[k8s.pk, docker.pk])
+        find_experts(viewer=org.user("employee"), query="ev kube ev dock")
+        assert read.call_count == 4
+
+
+def test_articles_not_for_everyone_are_kept_apart(org: Org, skills: tuple[Skill, ...]) -> None:
+    k8s, docker, _helm = skills
+    writer = org.user("employee")
+    art = create_article(
+        actor=writer, title="Team pods", body="Text", skill_ids=[k8s.pk], visibility="team"
+    )
+    assert stored(org.employee, k8s, EvidenceKind.ARTICLES) == 0
+    assert stored(org.employee, k8s, EvidenceKind.RESTRICTED_ARTICLES) == 1
+    # Their team sees it; someone of another team does not (neither counted nor explained).
+    for name in ("employee", "lead", "manager", "report2", "admin"):
+        assert find_experts(viewer=org.user(name), skill_ids=[k8s.pk]).total == 1, name
+    assert find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk]).total == 0
+    update_article(actor=writer, article=art, data={"visibility": "org"})
+    assert stored(org.employee, k8s, EvidenceKind.ARTICLES) == 1
+    assert stored(org.employee, k8s, EvidenceKind.RESTRICTED_ARTICLES) == 0
+    assert find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk]).total == 1
+    same_as_live(k8s, docker, viewer=org.user("outsider"))
+
+
+def test_restricted_candidates_cover_what_visible_to_allows(org: Org) -> None:
+    """``_restricted_readable`` starts from the articles of the reader's team and reporting
+    line and their own: for every reader it is exactly the published articles not for
+    everyone that ``Article.objects.visible_to`` lets them read."""
+    from seedbed.knowledge.experts import _restricted_readable
+
+    people = [org.employee, org.lead, org.manager, org.report2, org.outsider]
+    for i, (visibility, state) in enumerate(
+        [(v, s) for v in ("org", "team", "private") for s in ("published", "draft", "archived")] * 2
+    ):
+        owner = people[i % len(people)]
+        writer = people[(i + 2) % len(people)].user
+        assert writer is not None
+        art = create_article(
+            actor=writer, title=f"A{i}", body="Text", owner=owner, visibility=visibility
+        )
+        Article.objects.filter(pk=art.pk).update(state=state)
+    for name in ("employee", "lead", "manager", "report2", "outsider", "outsider_manager"):
+        viewer = org.user(name)
+        expected = set(
+            Article.objects.visible_to(viewer)
+            .filter(state="published")
+            .exclude(visibility="org")
+            .values_list("pk", flat=True)
+        )
+        found = set(_restricted_readable(viewer).values_list("pk", flat=True))
+        assert found == expected, name
+        assert expected or name == "outsider_manager", name
 
 
 def test_same_ranking_on_a_fixed_data_set(org: Org, skills: tuple[Skill, ...]) -> None:
@@ -181,12 +234,16 @@ def test_same_ranking_on_a_fixed_data_set(org: Org, skills: tuple[Skill, ...]) -
         assert writer is not None
         art = create_article(
             actor=writer,
-            title=f"Note {i}",
+            title=f"Note {i}" + (" rollout" if i % 4 == 0 else ""),
             body="Text",
             skill_ids=[s.pk for s in tag_sets[i % len(tag_sets)]],
             owner=people[(i * 3) % len(people)],
+            visibility=("org", "org", "team", "private")[i % 4],
         )
-        Article.objects.filter(pk=art.pk).update(updated_at=now - timedelta(days=37 * i))
+        Article.objects.filter(pk=art.pk).update(
+            updated_at=now - timedelta(days=37 * i),
+            state=("published", "published", "published", "draft", "archived")[i % 5],
+        )
     for i in range(12):
         question = ask_question(
             actor=org.user("admin"),
@@ -203,6 +260,14 @@ def test_same_ranking_on_a_fixed_data_set(org: Org, skills: tuple[Skill, ...]) -
                 vote(actor=org.user("admin"), answer=answer, value=1)
         if i % 2 == 0:
             accept_answer(actor=org.user("admin"), question=question, answer=answer)
+    question = ask_question(
+        actor=org.user("admin"), title="How to rollout safely?", skills=[helm], route=False
+    )
+    answer = answer_question(actor=org.user("lead"), question=question, body="Slowly")
+    accept_answer(actor=org.user("admin"), question=question, answer=answer)
     rebuild_evidence()  # the back-dating above used QuerySet.update
-    for viewer in (None, org.user("admin")):
+    viewers = [None, *(org.user(n) for n in ("admin", "manager", "lead", "employee", "outsider"))]
+    for viewer in viewers:
         same_as_live(k8s, docker, helm, viewer=viewer)
+        # Text found in titles (articles and a question) beside the skill.
+        same_as_live(k8s, docker, helm, viewer=viewer, query="rollout")

@@ -457,9 +457,10 @@ def test_query_count_does_not_grow_with_people(
 
     _populate(k8s, 2)
     # settings, catalogue, skills, articles and questions containing "kube" (2: it is not
-    # exactly a skill's name), levels, certificates, articles, answers, mentoring, people,
-    # mentors' capacity, the page's people, their articles and answered questions; an admin's
-    # articles and answers come from the read table in one query (ExpertEvidence)
+    # exactly a skill's name), levels, certificates, mentoring, articles and answers from the
+    # read table (ExpertEvidence, one query), people, mentors' capacity, the page's people,
+    # their articles and answered questions; a reader who may not read every article adds
+    # theirs that are not for everyone (one query)
     expected = 13 if viewer_name == "admin" else 14
     with django_assert_num_queries(expected):
         run()

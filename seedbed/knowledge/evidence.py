@@ -42,6 +42,7 @@ from seedbed.knowledge.models import (
     ExpertEvidence,
     FinderSettings,
     Question,
+    Visibility,
     default_finder_weights,
 )
 
@@ -91,14 +92,21 @@ def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
     rows = _fetch(
         articles.order_by()
         .annotate(at=Epoch("updated_at"))
-        .values_list("id", "owner_id", "created_by__person__id", "at")
+        .values_list("id", "owner_id", "created_by__person__id", "at", "visibility")
     )
     tags = _tags(Article.skills.through, "article_id", {r[0] for r in rows})
-    for pk, owner, author, at in rows:
+    for pk, owner, author, at, visibility in rows:
+        # Articles everyone may read apart from the others: readers who may not read every
+        # article add theirs at query time (see experts.py).
+        kind: int = (
+            EvidenceKind.ARTICLES
+            if visibility == Visibility.ORGANISATION
+            else EvidenceKind.RESTRICTED_ARTICLES
+        )
         # The owner, and the author too when someone else owns it (as the finder counts).
         for person in {owner, author if author != owner else None} - {None}:
             if people is None or person in people:
-                add(person, tags.get(pk, []), EvidenceKind.ARTICLES, 1, at / DAY / hl, at)
+                add(person, tags.get(pk, []), kind, 1, at / DAY / hl, at)
     answers = Answer.objects.filter(author__isnull=False)
     if people is not None:
         answers = answers.filter(author_id__in=people)
@@ -244,13 +252,18 @@ def connect() -> None:
     )
 
 
+# Columns of the arrays ``read_evidence`` returns (one row per person and skill).
+PERSON, SKILL, COUNT, WORTH, LAST = range(5)
+
+
 def read_evidence(
     direct_id: int, related: list[int], now_s: float, hl: float
-) -> dict[int, list[tuple[int, int, int, float, float, int, int]]] | None:
-    """Rows for the finder (``experts._Rows`` tuples) per kind, for one skill asked for and its
-    related skills, from the read table: direct ones pooled (skill -1), related ones without
-    the items also tagged with ``direct_id``. ``None`` when the table was built with another
-    half-life (the finder then sums at query time). One query."""
+) -> dict[int, np.ndarray[Any, np.dtype[np.float64]]] | None:
+    """Evidence per kind for one skill asked for and its related skills, from the read
+    table, as float arrays of (person, skill, count, worth at ``now_s``, newest date):
+    direct ones pooled (skill -1), related ones without the items also tagged with
+    ``direct_id``. ``None`` when the table was built with another half-life (the finder
+    then sums at query time). One query; no Python loop over the rows."""
     from django.db import connection
 
     table = ExpertEvidence._meta.db_table
@@ -269,29 +282,32 @@ def read_evidence(
     person, skill, also, kind, count = (t[:, i].astype(np.int64) for i in range(5))
     worth = np.exp2(t[:, 5] - now_s / DAY / hl)
     last = t[:, 6]
-    out: dict[int, list[tuple[int, int, int, float, float, int, int]]] = {}
+    out: dict[int, np.ndarray[Any, np.dtype[np.float64]]] = {}
+    span = int(skill.max()) + 1 if skill.shape[0] else 1
     for k in EvidenceKind.values:
         of_kind = kind == k
-        rows = [
-            (int(p), -1, int(n), float(w), float(a), 0, 0)
-            for p, n, w, a in zip(
-                *(c[of_kind & (skill == direct_id)] for c in (person, count, worth, last)),
-                strict=True,
-            )
-        ]
-        alls = of_kind & (skill != direct_id) & (also == -1)
-        both = of_kind & (skill != direct_id) & (also == direct_id)
-        minus = {
-            (int(p), int(s)): (int(n), float(w))
-            for p, s, n, w in zip(person[both], skill[both], count[both], worth[both], strict=True)
-        }
-        for p, s, n, w, a in zip(
-            person[alls], skill[alls], count[alls], worth[alls], last[alls], strict=True
-        ):
-            n_both, w_both = minus.get((int(p), int(s)), (0, 0.0))
-            # The newest item may be one also tagged with the skill asked for: it is then
-            # counted there too, so the person's "last active" comes out the same.
-            if n - n_both > 0:
-                rows.append((int(p), int(s), int(n - n_both), float(w - w_both), float(a), 0, 0))
-        out[int(k)] = rows
+        on_direct = of_kind & (skill == direct_id)
+        direct = np.stack(
+            [person[on_direct], np.full(int(on_direct.sum()), -1), count[on_direct]], axis=1
+        ).astype(np.float64)
+        direct = np.column_stack([direct, worth[on_direct], last[on_direct]])
+        alls = np.flatnonzero(of_kind & (skill != direct_id) & (also == -1))
+        both = np.flatnonzero(of_kind & (skill != direct_id) & (also == direct_id))
+        # Subtract the items also tagged with the skill asked for (matched by person and
+        # skill; every "both" row has its "all" row).
+        n = count[alls].copy()
+        w = worth[alls].copy()
+        if both.shape[0]:
+            keys = person[alls] * span + skill[alls]
+            order = np.argsort(keys, kind="stable")
+            at = order[np.searchsorted(keys, person[both] * span + skill[both], sorter=order)]
+            n[at] -= count[both]
+            w[at] = w[at] - worth[both]
+        # The newest item may be one also tagged with the skill asked for: it is then
+        # counted there too, so the person's "last active" comes out the same.
+        keep = n > 0
+        rel = np.column_stack(
+            [person[alls][keep], skill[alls][keep], n[keep], w[keep], last[alls][keep]]
+        ).astype(np.float64)
+        out[int(k)] = np.concatenate([direct, rel]) if rel.shape[0] else direct
     return out

