@@ -267,9 +267,17 @@ TITLES = [
 ]
 
 
-def setup_django(database_url: str | None) -> None:
-    data_dir = tempfile.mkdtemp(prefix="seedbed-bench-search-")
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+def setup_django(database_url: str | None, keep: str | None) -> bool:
+    """Set Django up on a fresh database; with ``keep`` (a folder), on the data set an earlier
+    run kept there if there is one. Returns whether that data set is reused."""
+    if keep:
+        data_dir = keep
+        Path(keep).mkdir(parents=True, exist_ok=True)
+    else:
+        data_dir = tempfile.mkdtemp(prefix="seedbed-bench-search-")
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    marker = Path(data_dir) / ("built-postgresql" if database_url else "built-sqlite")
+    reuse = bool(keep) and marker.exists()
     os.environ["SEEDBED_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
     if database_url:
@@ -279,21 +287,36 @@ def setup_django(database_url: str | None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    if database_url:
+    if database_url and not reuse:
         from django.db import connection
 
         with connection.cursor() as cur:  # start from an empty schema
             cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
+    return reuse
+
+
+def kept_viewers() -> dict[str, Any]:
+    """The benchmark's two viewers in a kept data set."""
+    from seedbed.accounts.models import User
+
+    return {
+        "admin": User.objects.get(email=VIEWER_EMAILS["admin"]),
+        "employee": User.objects.get(email=VIEWER_EMAILS["employee"]),
+    }
+
+
+VIEWER_EMAILS = {"admin": "p0@bench.example", "employee": "p110@bench.example"}
 
 
 def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dict[str, Any]:
+    from django.contrib.auth.hashers import make_password
     from django.db import transaction
 
     from seedbed.accounts.models import AccessLevel, User
     from seedbed.knowledge.models import Article
     from seedbed.people.models import Person, Team
-    from seedbed.search import vocabulary
+    from seedbed.search import scopes, vocabulary
     from seedbed.search.backends import full_text
     from seedbed.search.backends.base import Row
     from seedbed.search.index import reindex_kind
@@ -344,7 +367,25 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
             who.email, "bench-pass-1234", display_name=who.full_name, access_level=level
         )
         Person.objects.filter(pk=who.pk).update(user=user)
+        who.user = user
         viewers[key] = user
+    # Everyone else has a login too (as in an organisation that uses Seedbed), so articles
+    # name who wrote them: the planner sees realistic statistics for authors.
+    others = [p for p in people if p.user_id is None]
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=p.email,
+                display_name=p.full_name,
+                access_level=AccessLevel.EMPLOYEE if p.manager else AccessLevel.MANAGER,
+                password=make_password(None),
+            )
+            for p in others
+        ]
+    )
+    for p, user in zip(others, users, strict=True):
+        p.user = user
+    Person.objects.bulk_update(others, ["user"])
     rare = sorted(
         {
             "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) + rng.choice(["", "", "s"])
@@ -402,6 +443,8 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
                 r = rng.random()
                 state = "published" if r < 0.92 else ("draft" if r < 0.97 else "archived")
                 owner = rng.choice(people)
+                # Mostly written by the owner; some handed over since.
+                author = owner if rng.random() < 0.9 else rng.choice(people)
                 batch.append(
                     Article(
                         title=title,
@@ -410,6 +453,7 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
                         # the sanitised HTML the services cache next to the Markdown
                         body_html="".join(f"<p>{p}</p>\n" for p in paragraphs),
                         owner=owner,
+                        created_by_id=author.user_id,
                         visibility=visibility,
                         state=state,
                     )
@@ -423,10 +467,11 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
                     for s in tagged
                 ]
             )
+            opened = scopes.open_ids("article", [a.pk for a in articles])
             docs = SearchDocument.objects.bulk_create(
                 [
                     SearchDocument(
-                        id=document_id("article", a.pk),
+                        id=document_id("article", a.pk, open_to_all=a.pk in opened),
                         kind="article",
                         object_id=a.pk,
                         title=a.title,
@@ -468,8 +513,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument(
+        "--keep", help="folder to keep the data set in (and reuse it from, if built there)"
+    )
     args = parser.parse_args()
-    setup_django(args.database_url)
+    reuse = setup_django(args.database_url, args.keep)
 
     from django.db import connection
 
@@ -480,12 +528,19 @@ def main() -> None:
 
     print(f"database: {connection.vendor}")
     t0 = time.perf_counter()
-    world = build(n_people=args.people, n_articles=args.articles)
-    analyse()
-    print(
-        f"built {world['people']:,} people, {world['articles']:,} articles in "
-        f"{time.perf_counter() - t0:.0f} s"
-    )
+    if reuse:
+        world = {"viewers": kept_viewers()}
+        print(f"reusing the data set kept in {args.keep}")
+    else:
+        world = build(n_people=args.people, n_articles=args.articles)
+        analyse()
+        print(
+            f"built {world['people']:,} people, {world['articles']:,} articles in "
+            f"{time.perf_counter() - t0:.0f} s"
+        )
+        if args.keep:
+            marker = "built-postgresql" if args.database_url else "built-sqlite"
+            (Path(args.keep) / marker).write_text(f"{args.people} {args.articles}\n")
     backend = full_text()
     raw_sql = {}
     for q in QUERIES:

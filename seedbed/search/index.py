@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from seedbed.search import vocabulary
+from seedbed.search import scopes, vocabulary
 from seedbed.search.backends import full_text, semantic
 from seedbed.search.backends.base import Row
 from seedbed.search.extractors import EXTRACTORS, all_ids, tagged_with
@@ -81,21 +81,25 @@ def index_now(kind: str, ids: Sequence[int], *, cascade: bool = True) -> int:
 def _index_batch(kind: str, ids: list[int]) -> int:
     backend = full_text()
     docs = EXTRACTORS[kind](ids)
-    doc_ids = [document_id(kind, i) for i in ids]
-    existing = {d.object_id: d for d in SearchDocument.objects.filter(pk__in=doc_ids)}
-    gone = [d.pk for oid, d in existing.items() if oid not in docs]
+    opened = scopes.open_ids(kind, list(docs)) if docs else set()
+    existing = {d.object_id: d for d in SearchDocument.objects.filter(kind=kind, object_id__in=ids)}
+    # A document whose object became open to all, or stopped being so, changes its id: the
+    # old one goes, a new one is written.
+    wanted_id = {oid: document_id(kind, oid, open_to_all=oid in opened) for oid in docs}
+    moved = {oid for oid, d in existing.items() if oid in docs and d.pk != wanted_id[oid]}
+    gone = [d.pk for oid, d in existing.items() if oid not in docs or oid in moved]
     old_text: list[tuple[str, str, str]] = [
-        (d.title, d.extra, d.body) for oid, d in existing.items() if oid not in docs
+        (d.title, d.extra, d.body) for oid, d in existing.items() if oid not in docs or oid in moved
     ]
     now = timezone.now()
     updated: list[SearchDocument] = []
     created: list[SearchDocument] = []
     for oid, doc in docs.items():
         current = existing.get(oid)
-        if current is None:
+        if current is None or oid in moved:
             created.append(
                 SearchDocument(
-                    id=document_id(kind, oid),
+                    id=wanted_id[oid],
                     kind=kind,
                     object_id=oid,
                     title=doc.title[:300],

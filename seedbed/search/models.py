@@ -18,19 +18,22 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-# The id of a document says what it is about: the kind's code in the bits above 40, the
-# object's id below. The full-text structures carry only that id, so a search can tell the
-# kind and object of every hit (and check who may see it) without reading document rows.
+# The id of a document says what it is about: the kind's code in the bits above 40, whether
+# every signed-in user may see the object (``OPEN_BIT``), and the object's id below. The
+# full-text structures carry only that id, so a search can tell the kind and object of every
+# hit, and skip the per-viewer check for open ones, without reading document rows.
 KIND_CODES = {"person": 1, "skill": 2, "article": 3, "question": 4, "learning_item": 5}
 ID_BITS = 40
-MAX_OBJECT_ID = (1 << ID_BITS) - 1
+OPEN_BIT = 1 << (ID_BITS - 1)
+MAX_OBJECT_ID = OPEN_BIT - 1
 
 
-def document_id(kind: str, object_id: int) -> int:
-    """The id of the document of ``object_id`` of ``kind``."""
+def document_id(kind: str, object_id: int, *, open_to_all: bool = False) -> int:
+    """The id of the document of ``object_id`` of ``kind``; ``open_to_all`` when every
+    signed-in user may see that object (``seedbed.search.scopes``)."""
     if not 0 < object_id <= MAX_OBJECT_ID:
         raise ValueError(f"object id {object_id} out of range for the search index")
-    return (KIND_CODES[kind] << ID_BITS) | object_id
+    return (KIND_CODES[kind] << ID_BITS) | (OPEN_BIT if open_to_all else 0) | object_id
 
 
 class SearchDocument(models.Model):
@@ -47,6 +50,9 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True, default="")
     meta = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_id"], name="search_doc_object")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"

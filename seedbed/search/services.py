@@ -5,9 +5,10 @@
 1. the query's words (``seedbed.search.text``); words the index does not know are replaced
    by the closest known word ("Showing results for ...") — one or two queries;
 2. synonyms expand each word (``seedbed.search.query``);
-3. one statement finds the matching documents, drops what ``viewer`` may not see (each
-   kind's ``visible_to`` as a correlated subquery, so counts and pages are exact), counts
-   the hits per kind and returns one ranked page of them;
+3. one statement finds the matching documents, drops what ``viewer`` may not see (the
+   forms of ``seedbed.search.scopes``: a bit of the document id, or a set read once per
+   statement, so counts and pages are exact at a cost per hit of next to nothing), counts
+   the hits per kind (without ranking them) and returns one ranked page of them;
 4. titles and snippets are escaped and the hits marked (``seedbed.search.highlight``).
 
 The query count is fixed (at most four), whatever the number of documents or results.
@@ -20,19 +21,20 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
 from seedbed.lib.errors import ServiceError
-from seedbed.search import highlight, vocabulary
+from seedbed.search import highlight, scopes, vocabulary
 from seedbed.search.backends import candidate_hits, full_text, semantic
 from seedbed.search.backends.base import Hits
 from seedbed.search.index import KINDS
-from seedbed.search.models import SearchDocument
+from seedbed.search.models import ID_BITS, KIND_CODES, OPEN_BIT
 from seedbed.search.query import MIN_PREFIX, in_synonyms, parse
 from seedbed.search.text import tokens
 
@@ -116,40 +118,48 @@ def check_arguments(q: str, kinds: Collection[str], limit: int, offset: int) -> 
     return tuple(k for k in KINDS if k in kinds)
 
 
-def visible_documents(viewer: User) -> dict[str, Q]:
-    """Per kind, the documents whose object ``viewer`` may see, through the model's own
-    scoping; people who left never. (Documents of deleted objects are dropped by the index
-    on commit.)"""
-    from seedbed.knowledge.models import Article, Question
-    from seedbed.learning.models import LearningItem
-    from seedbed.people.models import Person
-    from seedbed.skills.models import Skill
-
-    def of(kind: str, qs: QuerySet[Any]) -> Q:
-        if not qs.query.where:  # every object of this kind: no need to look at them
-            return Q(kind=kind)
-        return Q(kind=kind) & Q(Exists(qs.filter(pk=OuterRef("object_id"))))
-
-    if not (viewer.is_authenticated and viewer.is_active):
-        return {}
-    return {
-        "person": of("person", Person.objects.visible_to(viewer).filter(is_active=True)),
-        "skill": of("skill", Skill.objects.filter(is_active=True)),
-        "article": of("article", Article.objects.visible_to(viewer)),
-        "question": of("question", Question.objects.visible_to(viewer)),
-        "learning_item": of("learning_item", LearningItem.objects.filter(is_active=True)),
-    }
-
-
-# Compiled visibility filters by viewer: building them through the ORM costs more than many
-# a search. A filter is kept only if compiling it ran no query (then it depends on nothing
-# but the viewer's id, access level and active flag: the database decides the rest).
+# Compiled visibility conditions by viewer: building them through the ORM costs more than
+# many a search. A condition is kept only if compiling it ran no query (then it depends on
+# nothing but the viewer's id, access level and active flag: the database decides the rest).
 _VISIBILITY: dict[tuple[Any, ...], list[tuple[str, tuple[Any, ...]]]] = {}
 _VISIBILITY_SIZE = 512
+_DOC = "search_searchdocument"
+_FIRST = {"article": 0, "question": 1, "learning_item": 2, "skill": 3, "person": 4}
+_KIND_OF_CODE = {code: kind for kind, code in KIND_CODES.items()}
+
+
+def _subquery(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
+    """The SQL of the ids of ``qs``; None if it is empty by construction."""
+    try:
+        sql, params = qs.values("pk").query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
+def _condition(kind: str, scope: scopes.Scope) -> tuple[str, tuple[Any, ...]]:
+    """The SQL condition on a document (``search_searchdocument``'s ``id``, ``kind`` and
+    ``object_id``) for "of ``kind``, and the viewer may see its object" (see
+    ``seedbed.search.scopes``): sets are read once per statement (``IN``), never per hit."""
+    # The kind is read off the id (``models.document_id``): a number, compared per hit.
+    is_kind = f"({_DOC}.id >> {ID_BITS}) = {KIND_CODES[kind]}"
+    if scope.everything:
+        return is_kind, ()
+    if scope.hidden is not None:
+        hidden = _subquery(scope.hidden)
+        if hidden is None:
+            return is_kind, ()
+        return f"{is_kind} AND {_DOC}.object_id NOT IN ({hidden[0]})", hidden[1]
+    opened = f"({_DOC}.id & {OPEN_BIT}) <> 0"
+    own = _subquery(scope.personal) if scope.personal is not None else None
+    if own is None:
+        return f"{is_kind} AND {opened}", ()
+    return f"{is_kind} AND ({opened} OR {_DOC}.object_id IN ({own[0]}))", own[1]
 
 
 def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
-    """One SQL condition (with its parameters) per kind."""
+    """One SQL condition (with its parameters) per kind; none for a viewer who may not
+    search."""
     key = (connection.alias, connection.vendor, viewer.pk, viewer.is_active, viewer.access_level)
     cached = _VISIBILITY.get(key)
     if cached is not None:
@@ -160,13 +170,12 @@ def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
         ran.append(sql)
         return execute(sql, params, many, context)
 
-    conditions = []
     with connection.execute_wrapper(spy):
-        for q in visible_documents(viewer).values():
-            qs = SearchDocument.objects.filter(q)
-            compiler = qs.query.get_compiler(connection=connection)
-            sql, params = compiler.compile(qs.query.where)
-            conditions.append((sql, tuple(params)))
+        found = scopes.scopes(viewer)
+        # Articles first: most hits are articles, and OR stops at the first condition met.
+        conditions = [
+            _condition(kind, found[kind]) for kind in sorted(found, key=lambda kind: _FIRST[kind])
+        ]
     if not ran:
         if len(_VISIBILITY) >= _VISIBILITY_SIZE:
             _VISIBILITY.pop(next(iter(_VISIBILITY)))
@@ -204,40 +213,43 @@ def _run(
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
-    """One statement: the page of ranked visible hits and the hits per kind."""
+    """One statement: the page of ranked visible hits and the visible hits per kind."""
     conditions = _visibility_sql(viewer)
     if not conditions:
         return [], dict.fromkeys(KINDS, 0)
     kind_sql = ""
     kind_params: list[Any] = []
     if kinds and len(kinds) < len(KINDS):
-        kind_sql = "WHERE kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
-        kind_params = list(kinds)
-    # The visibility conditions name ``search_searchdocument``'s ``kind`` and ``object_id``:
-    # the backend's hits stand in for the table under that name. One branch per kind (not
-    # one OR): each kind's check can then be planned as a join of its own (PostgreSQL).
-    visible = " UNION ALL ".join(
-        f"SELECT id, kind, score FROM found AS search_searchdocument WHERE {cond}"  # noqa: S608
-        for cond, _params in conditions
-    )
+        kind_sql = f"AND ({_DOC}.id >> {ID_BITS}) IN (" + ", ".join(["%s"] * len(kinds)) + ")"
+        kind_params = [KIND_CODES[k] for k in kinds]
+    # The visibility conditions name ``search_searchdocument``'s ``id``, ``kind`` and
+    # ``object_id``: the backend's hits stand in for the table under that name. Each is a
+    # bit of the id or a set looked up once, so one OR over the kinds costs little per hit.
+    # Ranking is asked for on the page's side only (and only for visible hits); the counts
+    # read the hits without it.
+    seen = " OR ".join(f"({cond})" for cond, _params in conditions)
+    seen_params = [p for _cond, cond_params in conditions for p in cond_params]
+    counted, counted_params = hits.counted()
     sql = f"""
-        WITH found AS MATERIALIZED ({hits.sql}),
-        hits AS MATERIALIZED ({visible})
         SELECT d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta,
                p.score
-        FROM (SELECT id, score FROM hits {kind_sql} ORDER BY score DESC, id LIMIT %s OFFSET %s)
-             AS p
+        FROM (SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC}
+              WHERE ({seen}) {kind_sql}
+              ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s) AS p
         JOIN search_searchdocument d ON d.id = p.id
         UNION ALL
-        SELECT NULL, kind, count(*), NULL, NULL, NULL, NULL, NULL FROM hits GROUP BY kind
+        SELECT NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL
+        FROM ({counted}) AS {_DOC} WHERE ({seen}) GROUP BY {_DOC}.id >> {ID_BITS}
     """  # noqa: S608 - pieces are constant SQL; every value is a parameter
     params = [
-        *hits.params,
-        *(p for _cond, cond_params in conditions for p in cond_params),
         SNIPPET_SOURCE,
+        *hits.params,
+        *seen_params,
         *kind_params,
         limit,
         offset,
+        *counted_params,
+        *seen_params,
     ]
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -246,7 +258,7 @@ def _run(
     page = []
     for row in rows:
         if row[0] is None:
-            counts[row[1]] = int(row[2])
+            counts[_KIND_OF_CODE[int(row[1])]] = int(row[2])
         else:
             page.append(row)
     page.sort(key=lambda r: (-r[7], r[0]))

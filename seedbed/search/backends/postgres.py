@@ -54,14 +54,19 @@ class PostgresFullText:
     vendor = "postgresql"
 
     def hits(self, query: Query) -> Hits:
+        columns = (
+            "search_searchdocument.id, search_searchdocument.kind, search_searchdocument.object_id"
+        )
+        source = (
+            "FROM search_searchdocument, to_tsquery('simple', %s) AS q(q) "
+            "WHERE search_searchdocument.search_vector @@ q.q"
+        )
+        match = render(query)
         return Hits(
-            sql=(
-                "SELECT search_searchdocument.id, search_searchdocument.kind, "  # noqa: S608 - constant SQL
-                f"search_searchdocument.object_id, {RANK} AS score "
-                "FROM search_searchdocument, to_tsquery('simple', %s) AS q(q) "
-                "WHERE search_searchdocument.search_vector @@ q.q"
-            ),
-            params=[render(query)],
+            sql=f"SELECT {columns}, {RANK} AS score {source}",
+            params=[match],
+            matched=f"SELECT {columns} {source}",
+            matched_params=[match],
         )
 
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:

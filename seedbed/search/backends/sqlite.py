@@ -44,12 +44,16 @@ class SqliteFullText:
 
     def hits(self, query: Query) -> Hits:
         # Kind and object come from the rowid (``document_id``): no document row is read.
+        columns = f"rowid AS id, {_KIND} AS kind, rowid & {MAX_OBJECT_ID} AS object_id"
+        match = render(query)
         return Hits(
             sql=(
-                f"SELECT rowid AS id, {_KIND} AS kind, rowid & {MAX_OBJECT_ID} AS object_id, "  # noqa: S608 - constant SQL
-                f"-bm25(search_fts, {WEIGHTS}) AS score FROM search_fts WHERE search_fts MATCH %s"
+                f"SELECT {columns}, -bm25(search_fts, {WEIGHTS}) AS score "  # noqa: S608 - constant SQL
+                "FROM search_fts WHERE search_fts MATCH %s"
             ),
-            params=[render(query)],
+            params=[match],
+            matched=f"SELECT {columns} FROM search_fts WHERE search_fts MATCH %s",  # noqa: S608
+            matched_params=[match],
         )
 
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:
