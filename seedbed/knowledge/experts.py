@@ -488,17 +488,20 @@ def _articles(
     now: datetime,
     hl: float,
     *,
-    only_direct: Q | None = None,
-    only_related: Q | None = None,
+    only_hits: bool = False,
 ) -> _Rows:
     """Per person: articles they own or wrote (the author counts too when someone else owns
     it) on the skills asked for, pooled; and per related skill, articles not already counted
-    as direct. One query (four grouped parts). ``only_direct`` (on articles) and
-    ``only_related`` (on their skill tags) narrow the two parts to what the read table does
-    not hold (see ``find_experts``)."""
-    on_direct = _direct_articles(viewer, direct, hits)
-    if only_direct is not None:
-        on_direct = on_direct.filter(only_direct)
+    as direct. One query (four grouped parts). ``only_hits``: only the articles the text
+    found that are not tagged with a skill asked for (what the read table does not hold;
+    no related part)."""
+    if only_hits:  # the articles found by the text only, not tagged with a skill asked for
+        tagged = Article.skills.through.objects.filter(
+            article_id=OuterRef("pk"), skill_id__in=direct
+        )
+        on_direct = _visible_articles(viewer).filter(pk__in=hits.articles).filter(~Exists(tagged))
+    else:
+        on_direct = _direct_articles(viewer, direct, hits)
 
     def grouped(qs: QuerySet[Any], person: str, skill: Any, date_field: str, pk: str) -> Any:
         return (
@@ -533,8 +536,6 @@ def _articles(
     on_related = through.objects.filter(  # type: ignore[misc]
         skill_id__in=related, article__state=ArticleState.PUBLISHED
     ).filter(~Exists(tagged_direct))
-    if only_related is not None:
-        on_related = on_related.filter(only_related)
     if viewer is not None:
         on_related = _within(
             on_related, "article", Article.objects.visible_to(viewer), per_row=True
@@ -555,7 +556,7 @@ def _articles(
         "article__updated_at",
         "article_id",
     )
-    if not related:
+    if only_hits or not related:
         parts = direct_by_owner.union(direct_by_author, all=True).order_by()
     else:
         parts = direct_by_owner.union(
@@ -581,18 +582,22 @@ def _answers(
     now: datetime,
     hl: float,
     *,
-    only_direct: Q | None = None,
+    only_hits: bool = False,
 ) -> tuple[_Rows, _Rows]:
     """Per person (skills asked for, pooled) and per (person, related skill): accepted answers
-    and net up-votes on answers, recency-weighted. One query (two grouped parts; one without
-    ``related``). Questions are open to everyone: no scoping. ``only_direct`` (on answers)
-    narrows the direct part."""
+    and net up-votes on answers, recency-weighted. One query (two grouped parts). Questions
+    are open to everyone: no scoping. ``only_hits``: only answers to the questions the text
+    found that are not tagged with a skill asked for (no related part)."""
     accepted = Q(question__accepted_answer_id=F("id"))
     voted = Q(score__gt=0)
     answers = Answer.objects.filter(author__is_active=True).filter(accepted | voted)
-    on_direct = answers.filter(_direct_questions(direct, hits))
-    if only_direct is not None:
-        on_direct = on_direct.filter(only_direct)
+    if only_hits:
+        tagged = Question.skills.through.objects.filter(
+            question_id=OuterRef("question_id"), skill_id__in=direct
+        )
+        on_direct = answers.filter(question_id__in=hits.questions).filter(~Exists(tagged))
+    else:
+        on_direct = answers.filter(_direct_questions(direct, hits))
     tagged_direct = Question.skills.through.objects.filter(
         question_id=OuterRef("question_id"), skill_id__in=direct
     )
@@ -617,7 +622,7 @@ def _answers(
         )
 
     parts = grouped(on_direct, Value(-1))
-    if related:
+    if related and not only_hits:
         parts = parts.union(grouped(on_related, F("question__skills__id")), all=True)
     rows = _fetch(parts.order_by())
     acc = [(p, s, n, w, t, 0, 0) for p, s, n, w, _nv, _wv, t in rows if n]
@@ -792,10 +797,6 @@ def _summed_evidence(
         return _summed_at_query_time(viewer, direct, related, hits, now, hl)
     # Admins' scope has no condition (they read every article), as the system's.
     reads_all = viewer is None or not Article.objects.visible_to(viewer).query.where
-    article_tags = Article.skills.through.objects.filter(
-        article_id=OuterRef("pk"), skill_id__in=direct
-    )
-    not_tagged = ~Q(Exists(article_tags))
     parts = [_Rows.of_array("articles", stored[EvidenceKind.ARTICLES])]
     if reads_all:
         parts.append(_Rows.of_array("articles", stored[EvidenceKind.RESTRICTED_ARTICLES]))
@@ -803,7 +804,7 @@ def _summed_evidence(
         # Their own share: the few articles not for everyone that they may read.
         parts.append(_restricted_articles(viewer, direct[0], related, now, hl))  # type: ignore[arg-type]
     if hits.articles:  # found by the text, not tagged with the skill (as the reader may see)
-        parts.append(_articles(viewer, direct, [], hits, now, hl, only_direct=not_tagged))
+        parts.append(_articles(viewer, direct, related, hits, now, hl, only_hits=True))
     out = {
         "articles": _Rows.concat("articles", parts),
         "accepted_answers": _Rows.of_array(
@@ -812,10 +813,7 @@ def _summed_evidence(
         "votes": _Rows.of_array("votes", stored[EvidenceKind.VOTES]),
     }
     if hits.questions:
-        question_tags = Question.skills.through.objects.filter(
-            question_id=OuterRef("question_id"), skill_id__in=direct
-        )
-        accepted, votes = _answers(direct, [], hits, now, hl, only_direct=~Q(Exists(question_tags)))
+        accepted, votes = _answers(direct, related, hits, now, hl, only_hits=True)
         out["accepted_answers"] = _Rows.concat(
             "accepted_answers", [out["accepted_answers"], accepted]
         )
