@@ -169,8 +169,8 @@ def test_results_page_query_count_does_not_grow(org, clients, django_assert_num_
         reindex_all()
         client.get(URL, {"q": "runbook"})
         # session, user, navigation's person lookup (the page shell), then the search:
-        # known words, the one search statement
-        with django_assert_num_queries(5):
+        # known words, the owners of articles read personally, the one search statement
+        with django_assert_num_queries(6):
             response = client.get(URL, {"q": "runbook"})
         assert response.status_code == 200
 
@@ -254,7 +254,8 @@ def test_api_query_count_does_not_grow(org, django_assert_num_queries):
             Article.objects.create(title=f"Runbook {size}-{i}", body="steps")
         reindex_all()
         client.get(API, {"q": "runbook"})  # warm-up: touches the token's last_used_at
-        # bearer token + user; known words; the one search statement
-        with django_assert_num_queries(3):
+        # bearer token + user; known words; owners of articles read personally; the one
+        # search statement
+        with django_assert_num_queries(4):
             body = client.get(API, {"q": "runbook", "limit": 50}).json()
         assert body["count"] == len(body["items"]) == (3 if size == 3 else 33)

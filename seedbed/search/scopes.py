@@ -29,6 +29,7 @@ from django.db.models import Q, QuerySet
 
 if TYPE_CHECKING:
     from seedbed.accounts.models import User
+    from seedbed.knowledge.models import Owners
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,10 @@ def open_ids(kind: str, ids: list[int]) -> set[int]:
     return set(Article.objects.filter(pk__in=ids).filter(opened).values_list("pk", flat=True))
 
 
-def scopes(viewer: User) -> dict[str, Scope]:
+def scopes(viewer: User, owners: Owners | None = None) -> dict[str, Scope]:
     """Per kind, how to tell what ``viewer`` may find; empty for anonymous and inactive
-    users (they find nothing)."""
+    users (they find nothing). ``owners``: ``Article.objects.personal_owners(viewer)`` if
+    already read (else it is read here)."""
     from seedbed.knowledge.models import Article, Question
     from seedbed.learning.models import LearningItem
     from seedbed.people.models import Person
@@ -78,7 +80,7 @@ def scopes(viewer: User) -> dict[str, Scope]:
         "article": (
             Scope(everything=True)
             if not articles.query.where
-            else Scope(personal=Article.objects.personally_visible_to(viewer))
+            else Scope(personal=Article.objects.personally_visible_to(viewer, owners))
         ),
         "question": Scope(everything=True)
         if not questions.query.where

@@ -131,7 +131,7 @@ _KIND_OF_CODE = {code: kind for kind, code in KIND_CODES.items()}
 def _subquery(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
     """The SQL of the ids of ``qs``; None if it is empty by construction."""
     try:
-        sql, params = qs.values("pk").query.get_compiler(connection=connection).as_sql()
+        sql, params = qs.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
     except EmptyResultSet:
         return None
     return sql, tuple(params)
@@ -160,7 +160,19 @@ def _condition(kind: str, scope: scopes.Scope) -> tuple[str, tuple[Any, ...]]:
 def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
     """One SQL condition (with its parameters) per kind; none for a viewer who may not
     search."""
-    key = (connection.alias, connection.vendor, viewer.pk, viewer.is_active, viewer.access_level)
+    from seedbed.knowledge.models import Article
+
+    # The owners of the articles the viewer reads personally change with reporting lines and
+    # teams: read them (one query), and keep the compiled conditions per list.
+    owners = Article.objects.personal_owners(viewer)
+    key = (
+        connection.alias,
+        connection.vendor,
+        viewer.pk,
+        viewer.is_active,
+        viewer.access_level,
+        owners,
+    )
     cached = _VISIBILITY.get(key)
     if cached is not None:
         return cached
@@ -171,7 +183,7 @@ def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(spy):
-        found = scopes.scopes(viewer)
+        found = scopes.scopes(viewer, owners)
         # Articles first: most hits are articles, and OR stops at the first condition met.
         conditions = [
             _condition(kind, found[kind]) for kind in sorted(found, key=lambda kind: _FIRST[kind])
@@ -229,28 +241,46 @@ def _run(
     # read the hits without it.
     seen = " OR ".join(f"({cond})" for cond, _params in conditions)
     seen_params = [p for _cond, cond_params in conditions for p in cond_params]
-    counted, counted_params = hits.counted()
-    sql = f"""
-        SELECT d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta,
-               p.score
-        FROM (SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC}
-              WHERE ({seen}) {kind_sql}
-              ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s) AS p
-        JOIN search_searchdocument d ON d.id = p.id
-        UNION ALL
-        SELECT NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL
-        FROM ({counted}) AS {_DOC} WHERE ({seen}) GROUP BY {_DOC}.id >> {ID_BITS}
-    """  # noqa: S608 - pieces are constant SQL; every value is a parameter
-    params = [
-        SNIPPET_SOURCE,
-        *hits.params,
-        *seen_params,
-        *kind_params,
-        limit,
-        offset,
-        *counted_params,
-        *seen_params,
-    ]
+    columns = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta, p.score"
+    per_kind = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL"
+    if hits.matched:
+        # Two passes over the matches: ranked (visible hits only) for the page, unranked for
+        # the counts — cheaper than keeping every ranked hit when ranking costs (FTS5).
+        sql = f"""
+            SELECT {columns}
+            FROM (SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC}
+                  WHERE ({seen}) {kind_sql}
+                  ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s) AS p
+            JOIN search_searchdocument d ON d.id = p.id
+            UNION ALL
+            SELECT {per_kind} FROM ({hits.matched}) AS {_DOC} WHERE ({seen})
+            GROUP BY {_DOC}.id >> {ID_BITS}
+        """  # noqa: S608 - pieces are constant SQL; every value is a parameter
+        params = [
+            SNIPPET_SOURCE,
+            *hits.params,
+            *seen_params,
+            *kind_params,
+            limit,
+            offset,
+            *(hits.matched_params or []),
+            *seen_params,
+        ]
+    else:
+        # One pass: the visible ranked hits are kept, then paged and counted (matching costs
+        # as much as ranking here: PostgreSQL reads each document's vector for both).
+        sql = f"""
+            WITH visible AS MATERIALIZED (
+                SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC} WHERE ({seen})
+            )
+            SELECT {columns}
+            FROM (SELECT {_DOC}.id, {_DOC}.score FROM visible AS {_DOC} WHERE TRUE {kind_sql}
+                  ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s) AS p
+            JOIN search_searchdocument d ON d.id = p.id
+            UNION ALL
+            SELECT {per_kind} FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
+        """  # noqa: S608 - pieces are constant SQL; every value is a parameter
+        params = [*hits.params, *seen_params, SNIPPET_SOURCE, *kind_params, limit, offset]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()

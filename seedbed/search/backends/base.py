@@ -25,18 +25,12 @@ class Hits:
     """A subquery of the documents matching a query, with the columns ``id``, ``kind``,
     ``object_id`` and ``score`` (higher is better), and its parameters; ``matched`` (with
     ``matched_params``), if given, is the same without ``score``: what counting needs,
-    cheaper when ranking costs (FTS5's ``bm25``)."""
+    when matching without ranking is much cheaper than ranking (FTS5's ``bm25``)."""
 
     sql: str
     params: list[Any]
     matched: str = ""
     matched_params: list[Any] | None = None
-
-    def counted(self) -> tuple[str, list[Any]]:
-        """The subquery to count hits with, and its parameters."""
-        if self.matched:
-            return self.matched, list(self.matched_params or [])
-        return self.sql, list(self.params)
 
 
 @dataclass(frozen=True)

@@ -61,13 +61,9 @@ class PostgresFullText:
             "FROM search_searchdocument, to_tsquery('simple', %s) AS q(q) "
             "WHERE search_searchdocument.search_vector @@ q.q"
         )
-        match = render(query)
-        return Hits(
-            sql=f"SELECT {columns}, {RANK} AS score {source}",
-            params=[match],
-            matched=f"SELECT {columns} {source}",
-            matched_params=[match],
-        )
+        # No unranked form: matching reads each document's vector as ranking does, so the
+        # search keeps the ranked hits once rather than matching twice.
+        return Hits(sql=f"SELECT {columns}, {RANK} AS score {source}", params=[render(query)])
 
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:
         return (
