@@ -192,10 +192,11 @@ def test_articles_not_for_everyone_are_kept_apart(org: Org, skills: tuple[Skill,
 
 
 def test_restricted_candidates_cover_what_visible_to_allows(org: Org) -> None:
-    """``_restricted_readable`` starts from the articles of the reader's team and reporting
-    line and their own: for every reader it is exactly the published articles not for
-    everyone that ``Article.objects.visible_to`` lets them read."""
-    from seedbed.knowledge.experts import _restricted_readable
+    """``_restricted_readable`` (``personally_visible_to`` with the owners as lists) is, for
+    every reader, exactly the published articles not for everyone that
+    ``Article.objects.visible_to`` lets them read; and ``_readable`` (open to all, or read
+    personally) is exactly ``visible_to``."""
+    from seedbed.knowledge.experts import _readable, _restricted_readable
 
     people = [org.employee, org.lead, org.manager, org.report2, org.outsider]
     for i, (visibility, state) in enumerate(
@@ -210,15 +211,21 @@ def test_restricted_candidates_cover_what_visible_to_allows(org: Org) -> None:
         Article.objects.filter(pk=art.pk).update(state=state)
     for name in ("employee", "lead", "manager", "report2", "outsider", "outsider_manager"):
         viewer = org.user(name)
+        visible = Article.objects.visible_to(viewer)
         expected = set(
-            Article.objects.visible_to(viewer)
-            .filter(state="published")
-            .exclude(visibility="org")
-            .values_list("pk", flat=True)
+            visible.filter(state="published").exclude(visibility="org").values_list("pk", flat=True)
         )
-        found = set(_restricted_readable(viewer).values_list("pk", flat=True))
+        owners = Article.objects.personal_owners(viewer)
+        found = set(_restricted_readable(viewer, owners).values_list("pk", flat=True))
         assert found == expected, name
         assert expected or name == "outsider_manager", name
+        readable = _readable(viewer, owners)
+        assert readable is not None
+        assert set(readable.values_list("pk", flat=True)) == set(
+            visible.values_list("pk", flat=True)
+        ), name
+    assert _readable(org.user("admin"), Article.objects.personal_owners(org.user("admin"))) is None
+    assert _readable(None, None) is None
 
 
 def test_same_ranking_on_a_fixed_data_set(org: Org, skills: tuple[Skill, ...]) -> None:

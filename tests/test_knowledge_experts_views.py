@@ -156,9 +156,11 @@ def test_page_query_count_is_fixed(
 
     def run() -> None:
         # session, user, finder settings, skill catalogue, skills, levels, certificates,
-        # articles, answers, mentoring, people, mentors' capacity, the page's people, their
-        # articles and answered questions, the nav's notification count, the team filter
-        with django_assert_num_queries(16):
+        # mentoring, whose articles the manager reads personally (their reporting line and
+        # team), articles and answers (the read table), their articles not for everyone,
+        # people, mentors' capacity, the page's people, their articles and answered
+        # questions, the nav's notification count, the team filter
+        with django_assert_num_queries(17):
             assert clients["manager"].get(URL, {"q": "k8s"}).status_code == 200
 
     for i in range(3):

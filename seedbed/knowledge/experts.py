@@ -72,11 +72,13 @@ from seedbed.certifications.selectors import people_in_scope
 from seedbed.knowledge import ranking
 from seedbed.knowledge.evidence import read_evidence
 from seedbed.knowledge.models import (
+    OPEN_TO_ALL,
     Answer,
     Article,
     ArticleState,
     EvidenceKind,
     FinderSettings,
+    Owners,
     Question,
     Visibility,
     default_finder_weights,
@@ -435,11 +437,28 @@ def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
     return _Rows.of("certification", _fetch(rows))
 
 
-def _visible_articles(viewer: User | None) -> QuerySet[Article]:
-    """Published articles the viewer may read (``viewer=None``: all published ones)."""
+def _readable(viewer: User | None, owners: Owners | None) -> QuerySet[Article] | None:
+    """``Article.objects.visible_to(viewer)``, with the people whose articles the viewer
+    reads personally as id lists (``owners``, from ``Article.objects.personal_owners``):
+    the articles open to all (``OPEN_TO_ALL``) or ``personally_visible_to`` the viewer — the
+    models' own rules, which together are ``visible_to``. With lists, every rule is an index
+    lookup (PostgreSQL misjudges the recursive reporting line of ``visible_to`` and read
+    every article). ``None``: every article (the system, admins)."""
+    if viewer is None:
+        return None
+    personal = Article.objects.personally_visible_to(viewer, owners)
+    if personal.query.is_empty():
+        return personal
+    if not personal.query.where:  # admins read every article
+        return None
+    return Article.objects.filter(OPEN_TO_ALL) | personal
+
+
+def _visible_articles(readable: QuerySet[Article] | None) -> QuerySet[Article]:
+    """Published articles among ``readable`` (``None``: all published ones)."""
     qs = Article.objects.filter(state=ArticleState.PUBLISHED)
-    if viewer is not None:
-        qs = _within(qs, "pk", Article.objects.visible_to(viewer), per_row=True)
+    if readable is not None:
+        qs = qs & readable
     return qs
 
 
@@ -470,18 +489,20 @@ def _text_hits(text: str) -> _TextHits:
     return _TextHits(list(articles), list(questions))
 
 
-def _direct_articles(viewer: User | None, direct: list[int], hits: _TextHits) -> QuerySet[Article]:
+def _direct_articles(
+    readable: QuerySet[Article] | None, direct: list[int], hits: _TextHits
+) -> QuerySet[Article]:
     """Published articles the viewer may read, tagged with a skill asked for or found by the
     text. Driven by the tag index, not by a scan."""
     through = Article.skills.through
     hit = Q(pk__in=through.objects.filter(skill_id__in=direct).values("article_id"))
     if hits.articles:
         hit |= Q(pk__in=hits.articles)
-    return _visible_articles(viewer).filter(hit)
+    return _visible_articles(readable).filter(hit)
 
 
 def _articles(
-    viewer: User | None,
+    readable: QuerySet[Article] | None,
     direct: list[int],
     related: list[int],
     hits: _TextHits,
@@ -499,9 +520,9 @@ def _articles(
         tagged = Article.skills.through.objects.filter(
             article_id=OuterRef("pk"), skill_id__in=direct
         )
-        on_direct = _visible_articles(viewer).filter(pk__in=hits.articles).filter(~Exists(tagged))
+        on_direct = _visible_articles(readable).filter(pk__in=hits.articles).filter(~Exists(tagged))
     else:
-        on_direct = _direct_articles(viewer, direct, hits)
+        on_direct = _direct_articles(readable, direct, hits)
 
     def grouped(qs: QuerySet[Any], person: str, skill: Any, date_field: str, pk: str) -> Any:
         return (
@@ -536,10 +557,8 @@ def _articles(
     on_related = through.objects.filter(  # type: ignore[misc]
         skill_id__in=related, article__state=ArticleState.PUBLISHED
     ).filter(~Exists(tagged_direct))
-    if viewer is not None:
-        on_related = _within(
-            on_related, "article", Article.objects.visible_to(viewer), per_row=True
-        )
+    if readable is not None:
+        on_related = _within(on_related, "article", readable, per_row=True)
     related_by_owner = grouped(
         on_related.filter(article__owner__isnull=False),
         "article__owner_id",
@@ -692,18 +711,13 @@ def _mentor_capacity() -> dict[int, bool]:
     return spare
 
 
-def _restricted_readable(viewer: User) -> QuerySet[Any]:
+def _restricted_readable(viewer: User, owners: Owners | None) -> QuerySet[Any]:
     """Ids of the published articles not visible to the whole organisation that ``viewer``
-    may read (as ``Article.objects.visible_to`` decides). The other filter only lets the
-    database start from the few candidates (an index search, not a scan of every article):
-    articles the viewer wrote and articles owned by people of their team or reporting line,
-    the only ways ``visible_to`` lets a reader see such an article — keep it in step."""
-    me = Person.objects.filter(user=viewer).values("team_id")
-    line = Person.objects.reporting_line_of(viewer).values("pk")
-    owners = Person.objects.filter(Q(team_id__in=me) | Q(pk__in=line)).values("pk")
+    may read: ``Article.objects.personally_visible_to`` decides (such articles are read only
+    because of who the reader is), its owners as lists, so the database starts from the
+    articles of those few people and the reader's own (index lookups), not from all."""
     return (
-        Article.objects.visible_to(viewer)
-        .filter(Q(owner_id__in=owners) | Q(created_by=viewer))
+        Article.objects.personally_visible_to(viewer, owners)
         .filter(state=ArticleState.PUBLISHED)
         .exclude(visibility=Visibility.ORGANISATION)
         .order_by()
@@ -712,7 +726,12 @@ def _restricted_readable(viewer: User) -> QuerySet[Any]:
 
 
 def _restricted_articles(
-    viewer: User, direct_id: int, related: list[int], now: datetime, hl: float
+    viewer: User,
+    owners: Owners | None,
+    direct_id: int,
+    related: list[int],
+    now: datetime,
+    hl: float,
 ) -> _Rows:
     """What ``_articles`` would sum over the articles of ``_restricted_readable``, tagged with
     the skill asked for or a related one: read per tag (a few hundred rows, driven by those
@@ -721,7 +740,7 @@ def _restricted_articles(
     through = Article.skills.through
     rows = _fetch(
         through.objects.filter(  # type: ignore[misc]
-            article_id__in=_restricted_readable(viewer), skill_id__in=[direct_id, *related]
+            article_id__in=_restricted_readable(viewer, owners), skill_id__in=[direct_id, *related]
         )
         .order_by()
         .annotate(worth=_decay("article__updated_at", now, hl), at=Epoch("article__updated_at"))
@@ -771,6 +790,8 @@ def _restricted_articles(
 
 def _summed_evidence(
     viewer: User | None,
+    owners: Owners | None,
+    readable: QuerySet[Article] | None,
     direct: list[int],
     related: list[int],
     hits: _TextHits,
@@ -791,20 +812,19 @@ def _summed_evidence(
     Several skills asked for are pooled (an article tagged with two of them counts once),
     which the table cannot give: everything is summed here then. Four queries at most."""
     if len(direct) != 1:
-        return _summed_at_query_time(viewer, direct, related, hits, now, hl)
+        return _summed_at_query_time(readable, direct, related, hits, now, hl)
     stored = read_evidence(direct[0], related, now.timestamp(), hl)
     if stored is None:  # the table was built with another half-life
-        return _summed_at_query_time(viewer, direct, related, hits, now, hl)
-    # Admins' scope has no condition (they read every article), as the system's.
-    reads_all = viewer is None or not Article.objects.visible_to(viewer).query.where
+        return _summed_at_query_time(readable, direct, related, hits, now, hl)
     parts = [_Rows.of_array("articles", stored[EvidenceKind.ARTICLES])]
-    if reads_all:
+    if readable is None:  # the system and admins read every article
         parts.append(_Rows.of_array("articles", stored[EvidenceKind.RESTRICTED_ARTICLES]))
     else:
         # Their own share: the few articles not for everyone that they may read.
-        parts.append(_restricted_articles(viewer, direct[0], related, now, hl))  # type: ignore[arg-type]
+        assert viewer is not None
+        parts.append(_restricted_articles(viewer, owners, direct[0], related, now, hl))
     if hits.articles:  # found by the text, not tagged with the skill (as the reader may see)
-        parts.append(_articles(viewer, direct, related, hits, now, hl, only_hits=True))
+        parts.append(_articles(readable, direct, related, hits, now, hl, only_hits=True))
     out = {
         "articles": _Rows.concat("articles", parts),
         "accepted_answers": _Rows.of_array(
@@ -822,7 +842,7 @@ def _summed_evidence(
 
 
 def _summed_at_query_time(
-    viewer: User | None,
+    readable: QuerySet[Article] | None,
     direct: list[int],
     related: list[int],
     hits: _TextHits,
@@ -831,7 +851,7 @@ def _summed_at_query_time(
 ) -> dict[str, _Rows]:
     accepted, votes = _answers(direct, related, hits, now, hl)
     return {
-        "articles": _articles(viewer, direct, related, hits, now, hl),
+        "articles": _articles(readable, direct, related, hits, now, hl),
         "accepted_answers": accepted,
         "votes": votes,
     }
@@ -885,7 +905,10 @@ def find_experts(
         "certification": _certificates(viewer, ids, today).dedupe(direct_ids),
         "mentoring": _mentoring(viewer, ids).dedupe(direct_ids),
     }
-    kinds.update(_summed_evidence(viewer, direct, related, hits, now, hl))
+    # Whose articles the viewer reads personally, as id lists (one query; none for admins).
+    owners = Article.objects.personal_owners(viewer) if viewer is not None else None
+    readable = _readable(viewer, owners)
+    kinds.update(_summed_evidence(viewer, owners, readable, direct, related, hits, now, hl))
 
     # Who may be listed: active, visible, matching the filters.
     people_qs = Person.objects.filter(is_active=True)
@@ -929,7 +952,7 @@ def find_experts(
     if not page:
         return ExpertPage([], total, resolved.direct, resolved.related)
     page_ids = [int(id_array[i]) for i in page]
-    links = _links(viewer, page_ids, direct, hits)
+    links = _links(readable, page_ids, direct, hits)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     on_page = {name: rows.take(np.isin(rows.person, page_ids)) for name, rows in kinds.items()}
     results = []
@@ -1095,7 +1118,7 @@ def _day(seconds: float) -> date:
 
 
 def _links(
-    viewer: User | None, page_ids: list[int], direct: list[int], hits: _TextHits
+    readable: QuerySet[Article] | None, page_ids: list[int], direct: list[int], hits: _TextHits
 ) -> dict[int, dict[int, list[dict[str, Any]]]]:
     """Per person on the page, their newest articles and questions they gave the accepted
     answer to, on the skills asked for (``TOP_ITEMS`` each). One query."""
@@ -1105,7 +1128,7 @@ def _links(
     on_skill = Q(Exists(a_tags))
     if hits.articles:
         on_skill |= Q(pk__in=hits.articles)
-    mine = _visible_articles(viewer).filter(on_skill).order_by()
+    mine = _visible_articles(readable).filter(on_skill).order_by()
     by_owner = (
         mine.filter(owner_id__in=page_ids)
         .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
