@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,23 +68,11 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """Who owns the articles ``user`` may read because of who they are (one query): their
         reporting line (starting with their own person) and their teammates, as sorted ids;
         None for admins and for users who read nothing."""
-        from seedbed.people.models import Person
+        from seedbed.people.models import line_and_team
 
         if not (user.is_authenticated and user.is_active) or user.is_admin:
             return None
-        team_ids = Person.objects.filter(user=user).values("team_id")
-        line = Person.objects.reporting_line_of(user).order_by()
-        team = Person.objects.filter(team_id__in=team_ids).order_by()
-        rows = (
-            line.values_list("pk", Value(True))
-            .union(team.values_list("pk", Value(False)), all=True)
-            .order_by()
-        )
-        in_line: set[int] = set()
-        teammates: set[int] = set()
-        for pk, is_line in rows:
-            (in_line if is_line else teammates).add(pk)
-        return Owners(tuple(sorted(in_line)), tuple(sorted(teammates)))
+        return Owners(*line_and_team(user))
 
     def personally_visible_to(self, user: User, owners: Owners | None = None) -> ArticleQuerySet:
         """The part of ``visible_to`` that is not open to all (with some open ones): what

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
@@ -61,6 +61,29 @@ SELECT id FROM subtree
 
 def _subtree_filter(user: User) -> Q:
     return Q(pk__in=RawSQL(_SUBTREE_SQL, [user.pk]))  # noqa: S611 - constant SQL, bound param
+
+
+_LINE_AND_TEAM_SQL = f"""
+SELECT id, 1 FROM people_person WHERE user_id = %s
+UNION ALL
+SELECT id, 1 FROM ({_SUBTREE_SQL}) AS below
+UNION ALL
+SELECT id, 0 FROM people_person
+WHERE team_id IN (SELECT team_id FROM people_person WHERE user_id = %s)
+"""  # noqa: S608 - constant SQL
+
+
+def line_and_team(user: User) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Person ids, sorted: ``user``'s reporting line (their own person and everyone below
+    them, as ``reporting_line_of``) and their teammates (themselves included). One query,
+    built without the ORM: callers on hot paths (search) read it per request."""
+    line: set[int] = set()
+    team: set[int] = set()
+    with connection.cursor() as cur:
+        cur.execute(_LINE_AND_TEAM_SQL, [user.pk, user.pk, user.pk])
+        for pk, in_line in cur.fetchall():
+            (line if in_line else team).add(int(pk))
+    return tuple(sorted(line)), tuple(sorted(team))
 
 
 class PersonQuerySet(models.QuerySet["Person"]):

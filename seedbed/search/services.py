@@ -118,10 +118,26 @@ def check_arguments(q: str, kinds: Collection[str], limit: int, offset: int) -> 
     return tuple(k for k in KINDS if k in kinds)
 
 
-# Compiled visibility conditions by viewer: building them through the ORM costs more than
-# many a search. A condition is kept only if compiling it ran no query (then it depends on
-# nothing but the viewer's id, access level and active flag: the database decides the rest).
-_VISIBILITY: dict[tuple[Any, ...], list[tuple[str, tuple[Any, ...]]]] = {}
+@dataclass(frozen=True)
+class _Visibility:
+    """What a statement needs to keep only the hits a viewer may see: ``sets`` to read once
+    (``WITH name AS MATERIALIZED (sql)``, with parameters) and ``where``, one condition on
+    ``search_searchdocument``'s ``id`` and ``object_id`` naming them (with parameters)."""
+
+    sets: tuple[tuple[str, str, tuple[Any, ...]], ...]
+    where: str
+    params: tuple[Any, ...]
+
+    def with_(self) -> tuple[str, list[Any]]:
+        """The sets as the start of a ``WITH`` list (ending in a comma), and parameters."""
+        sql = "".join(f"{name} AS MATERIALIZED ({body}), " for name, body, _p in self.sets)
+        return sql, [p for _n, _b, params in self.sets for p in params]
+
+
+# Compiled visibility by viewer: building it through the ORM costs more than many a search.
+# It is kept only if compiling it ran no query (then it depends on nothing but what the key
+# holds: the database decides the rest).
+_VISIBILITY: dict[tuple[Any, ...], _Visibility] = {}
 _VISIBILITY_SIZE = 512
 _DOC = "search_searchdocument"
 _FIRST = {"article": 0, "question": 1, "learning_item": 2, "skill": 3, "person": 4}
@@ -137,28 +153,34 @@ def _subquery(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
     return sql, tuple(params)
 
 
-def _condition(kind: str, scope: scopes.Scope) -> tuple[str, tuple[Any, ...]]:
-    """The SQL condition on a document (``search_searchdocument``'s ``id``, ``kind`` and
+def _condition(
+    kind: str, scope: scopes.Scope
+) -> tuple[str, tuple[Any, ...], tuple[str, str, tuple[Any, ...]] | None]:
+    """The SQL condition on a document (``search_searchdocument``'s ``id`` and
     ``object_id``) for "of ``kind``, and the viewer may see its object" (see
-    ``seedbed.search.scopes``): sets are read once per statement (``IN``), never per hit."""
+    ``seedbed.search.scopes``), its parameters, and the set it names (read once per
+    statement, never per hit), if any."""
     # The kind is read off the id (``models.document_id``): a number, compared per hit.
     is_kind = f"({_DOC}.id >> {ID_BITS}) = {KIND_CODES[kind]}"
+    name = f"scope_{kind}"
     if scope.everything:
-        return is_kind, ()
+        return is_kind, (), None
     if scope.hidden is not None:
         hidden = _subquery(scope.hidden)
         if hidden is None:
-            return is_kind, ()
-        return f"{is_kind} AND {_DOC}.object_id NOT IN ({hidden[0]})", hidden[1]
+            return is_kind, (), None
+        where = f"{is_kind} AND {_DOC}.object_id NOT IN (SELECT pk FROM {name})"  # noqa: S608
+        return where, (), (name, hidden[0], hidden[1])
     opened = f"({_DOC}.id & {OPEN_BIT}) <> 0"
     own = _subquery(scope.personal) if scope.personal is not None else None
     if own is None:
-        return f"{is_kind} AND {opened}", ()
-    return f"{is_kind} AND ({opened} OR {_DOC}.object_id IN ({own[0]}))", own[1]
+        return f"{is_kind} AND {opened}", (), None
+    where = f"{is_kind} AND ({opened} OR {_DOC}.object_id IN (SELECT pk FROM {name}))"  # noqa: S608
+    return where, (), (name, own[0], own[1])
 
 
-def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
-    """One SQL condition (with its parameters) per kind; none for a viewer who may not
+def _visibility_sql(viewer: User) -> _Visibility | None:
+    """How a statement keeps only what ``viewer`` may see; None for a viewer who may not
     search."""
     from seedbed.knowledge.models import Article
 
@@ -185,14 +207,19 @@ def _visibility_sql(viewer: User) -> list[tuple[str, tuple[Any, ...]]]:
     with connection.execute_wrapper(spy):
         found = scopes.scopes(viewer, owners)
         # Articles first: most hits are articles, and OR stops at the first condition met.
-        conditions = [
-            _condition(kind, found[kind]) for kind in sorted(found, key=lambda kind: _FIRST[kind])
-        ]
+        parts = [_condition(kind, found[kind]) for kind in sorted(found, key=_FIRST.__getitem__)]
+    if not parts:
+        return None
+    visibility = _Visibility(
+        sets=tuple(named for _w, _p, named in parts if named is not None),
+        where=" OR ".join(f"({where})" for where, _p, _n in parts),
+        params=tuple(p for _w, params, _n in parts for p in params),
+    )
     if not ran:
         if len(_VISIBILITY) >= _VISIBILITY_SIZE:
             _VISIBILITY.pop(next(iter(_VISIBILITY)))
-        _VISIBILITY[key] = conditions
-    return conditions
+        _VISIBILITY[key] = visibility
+    return visibility
 
 
 def correct(words: list[str]) -> tuple[list[str], bool]:
@@ -226,43 +253,41 @@ def _run(
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], dict[str, int]]:
     """One statement: the page of ranked visible hits and the visible hits per kind."""
-    conditions = _visibility_sql(viewer)
-    if not conditions:
+    visibility = _visibility_sql(viewer)
+    if visibility is None:
         return [], dict.fromkeys(KINDS, 0)
     kind_sql = ""
     kind_params: list[Any] = []
     if kinds and len(kinds) < len(KINDS):
         kind_sql = f"AND ({_DOC}.id >> {ID_BITS}) IN (" + ", ".join(["%s"] * len(kinds)) + ")"
         kind_params = [KIND_CODES[k] for k in kinds]
-    # The visibility conditions name ``search_searchdocument``'s ``id``, ``kind`` and
-    # ``object_id``: the backend's hits stand in for the table under that name. Each is a
-    # bit of the id or a set looked up once, so one OR over the kinds costs little per hit.
-    # Ranking is asked for on the page's side only (and only for visible hits); the counts
-    # read the hits without it.
-    seen = " OR ".join(f"({cond})" for cond, _params in conditions)
-    seen_params = [p for _cond, cond_params in conditions for p in cond_params]
+    # The visibility condition names ``search_searchdocument``'s ``id`` and ``object_id``:
+    # the backend's hits stand in for the table under that name. Per hit it tests a bit of
+    # the id or looks the object up in a set read once for the statement.
+    seen, seen_params = visibility.where, list(visibility.params)
+    sets, sets_params = visibility.with_()
     columns = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta, p.score"
     per_kind = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL"
     if hits.matched:
         # Two passes over the matches: ranked (visible hits only) for the page, unranked for
         # the counts — cheaper than keeping every ranked hit when ranking costs (FTS5).
         sql = f"""
-            SELECT {columns}
-            FROM (SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC}
+            WITH {sets} found AS (SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC}
                   WHERE ({seen}) {kind_sql}
-                  ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s) AS p
-            JOIN search_searchdocument d ON d.id = p.id
+                  ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s)
+            SELECT {columns} FROM found AS p JOIN search_searchdocument d ON d.id = p.id
             UNION ALL
             SELECT {per_kind} FROM ({hits.matched}) AS {_DOC} WHERE ({seen})
             GROUP BY {_DOC}.id >> {ID_BITS}
         """  # noqa: S608 - pieces are constant SQL; every value is a parameter
         params = [
-            SNIPPET_SOURCE,
+            *sets_params,
             *hits.params,
             *seen_params,
             *kind_params,
             limit,
             offset,
+            SNIPPET_SOURCE,
             *(hits.matched_params or []),
             *seen_params,
         ]
@@ -270,7 +295,7 @@ def _run(
         # One pass: the visible ranked hits are kept, then paged and counted (matching costs
         # as much as ranking here: PostgreSQL reads each document's vector for both).
         sql = f"""
-            WITH visible AS MATERIALIZED (
+            WITH {sets} visible AS MATERIALIZED (
                 SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC} WHERE ({seen})
             )
             SELECT {columns}
@@ -280,7 +305,15 @@ def _run(
             UNION ALL
             SELECT {per_kind} FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
         """  # noqa: S608 - pieces are constant SQL; every value is a parameter
-        params = [*hits.params, *seen_params, SNIPPET_SOURCE, *kind_params, limit, offset]
+        params = [
+            *sets_params,
+            *hits.params,
+            *seen_params,
+            SNIPPET_SOURCE,
+            *kind_params,
+            limit,
+            offset,
+        ]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
