@@ -412,7 +412,9 @@ def _is_direct(skill: IntArray, direct_ids: IntArray) -> Any:
 
 
 def _levels(viewer: User | None, ids: list[int]) -> _Rows:
-    qs = PersonSkill.objects.filter(skill_id__in=ids, person__is_active=True)
+    # Not joined with people: rows of people who left, or who are not listed, are dropped
+    # with the candidates (``find_experts`` keeps active, visible people only).
+    qs = PersonSkill.objects.filter(skill_id__in=ids)
     if viewer is not None:
         # Checked per level row, driven by the skills' index (listing the people first made
         # SQLite look up every person's levels: 28 ms instead of 8).
@@ -650,9 +652,12 @@ def _answers(
 
 
 def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
+    """Pairs on the skills (their skill or a focus skill), as per-item rows. Read for every
+    pair on the skills, then kept only where ``Pair.objects.visible_to`` lets the viewer see
+    the pair, asked about by those pairs' ids (an index lookup; the scope as a subquery made
+    PostgreSQL build the whole visible set from its recursive reporting line each time).
+    One query, two for viewers who may not see every pair."""
     pairs = Pair.objects.filter(state__in=MENTORING_STATES, mentor__is_active=True)
-    if viewer is not None:
-        pairs = _within(pairs, "pk", Pair.objects.visible_to(viewer))
     by_skill = (
         pairs.filter(skill_id__in=ids)
         .order_by()
@@ -681,7 +686,17 @@ def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
         )
         .values_list("pair__mentor_id", "skill_id", "one", "worth", "at", "pair_id", "one")
     )
-    return _Rows.of("mentoring", _fetch(by_skill.union(by_focus, all=True).order_by()))
+    rows = _Rows.of("mentoring", _fetch(by_skill.union(by_focus, all=True).order_by()))
+    if viewer is None or rows.ref.shape[0] == 0:
+        return rows
+    scope = Pair.objects.visible_to(viewer)
+    if not scope.query.where and not scope.query.is_empty():  # admins see every pair
+        return rows
+    refs = [int(r) for r in np.unique(rows.ref)]
+    seen = np.fromiter(
+        scope.filter(pk__in=refs).order_by().values_list("pk", flat=True), dtype=np.int64
+    )
+    return rows.take(np.isin(rows.ref, seen))
 
 
 def _mentor_capacity() -> dict[int, bool]:
@@ -931,7 +946,8 @@ def find_experts(
     # Ids only (names are read for the page and the scores tied with it).
     stays: dict[int, bool] = {}  # id -> not leaving soon
     columns = ("id", "stays", "languages") if wanted else ("id", "stays")
-    for pid, stay, *languages in _fetch(people_qs.annotate(stays=staying).values_list(*columns)):
+    listed = people_qs.annotate(stays=staying).order_by().values_list(*columns)
+    for pid, stay, *languages in _fetch(listed):
         if wanted and wanted not in [x.strip().lower() for x in languages[0].split(",")]:
             continue
         stays[pid] = bool(stay)
