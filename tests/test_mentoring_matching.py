@@ -342,6 +342,25 @@ def test_inactive_people_and_participants_take_no_part(org: Org, k8s: Skill) -> 
     assert result.unmatched == []
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="A pair loaded on its own (score_pair) reads the mentee's goal text against the "
+    "two people's skills only; the whole programme (propose, mentor_options) against every "
+    "participant's: a goal naming a skill only a third participant holds counts differently.",
+)
+def test_score_pair_reads_goal_texts_as_the_whole_programme_does(org: Org) -> None:
+    python, terraform = Skill.objects.get(name="Python"), make_skill("Terraform")
+    a, b = make_person("Anna Alpha"), make_person("Bert Beta")
+    level(a, python, 4)
+    level(b, terraform, 4)
+    prog = programme()
+    join(prog, a, "mentor", offers=[python])
+    join(prog, b, "mentor")
+    join(prog, org.report2, "mentee", goals="Python and Terraform")
+    options = {o.mentor_id: o.pair for o in matching.mentor_options(prog, org.report2)}
+    assert matching.score_pair(prog, a, org.report2) == options[a.pk]
+
+
 def test_every_reason_and_code_reads_as_a_sentence(org: Org, k8s: Skill) -> None:
     a = make_person("Anna Alpha", timezone="Asia/Tokyo")
     add_level(a, k8s, 5)

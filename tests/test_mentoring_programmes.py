@@ -424,6 +424,127 @@ def test_swap_candidates_rank_the_allowed_and_explain_the_rest(
     assert "reporting line" in found["Lea Lead"].problem
 
 
+def _one_by_one(pair: Pair) -> dict[str, tuple[float | None, list[str], str, str]]:
+    """The swap candidates as the page computed them before ``mentor_options``: the hard
+    rules, then ``score_pair`` for each mentor on its own."""
+    from seedbed.mentoring import matching as matcher
+    from seedbed.mentoring.services.programmes_rules import ProgrammeRules
+
+    programme = pair.programme
+    assert programme is not None
+    rules = ProgrammeRules(programme, ignore_pair_id=pair.pk)
+    mentee = programme.participants.get(person=pair.mentee)
+    out: dict[str, tuple[float | None, list[str], str, str]] = {}
+    for mentor in programme.participants.filter(is_active=True).select_related("person"):
+        if not mentor.mentors or mentor.person_id in (pair.mentor_id, pair.mentee_id):
+            continue
+        problem = rules.problem(mentor, mentee)
+        scored = None if problem else matcher.score_pair(programme, mentor.person, mentee.person)
+        if problem or scored is None:
+            out[mentor.person.full_name] = (None, [], "", problem or "below")
+        else:
+            strongest = [matcher.describe(r) for r in scored.reasons[: matching.STRONGEST_SHOWN]]
+            weakest = matcher.describe(scored.weakest) if scored.weakest else ""
+            out[mentor.person.full_name] = (scored.score, strongest, weakest, "")
+    return out
+
+
+def test_swap_candidates_score_as_score_pair_does_one_by_one(org: Org, matched: Programme) -> None:
+    from seedbed.mentoring import matching as matcher
+    from tests.builders import make_person
+    from tests.test_mentoring_matching import level as _level
+
+    python, k8s = Skill.objects.get(name="Python"), Skill.objects.get(name="Kubernetes")
+    rita = matched.participants.get(person=org.report2)
+    rita.goals = "Run Python services on Kubernetes"
+    rita.save(update_fields=["goals"])
+    rita.wants_skills.set([k8s])
+    ops = Team.objects.get(name="Operations")
+    mentors: dict[str, tuple[dict[Skill, int], list[Skill], dict[str, Any], str]] = {
+        "Anna Alpha": ({python: 4}, [python], {"timezone": "Asia/Tokyo"}, "en"),
+        "Bert Beta": ({k8s: 5, python: 2}, [k8s], {"team": ops}, "en, de"),
+        "Cara Gamma": ({}, [], {}, "en"),
+        "Dora Delta": ({k8s: 3}, [], {"start_date": date(2010, 1, 1)}, "German"),
+        "Fred Fr": ({python: 5}, [python], {}, "fr"),
+    }
+    for name, (levels, offers, fields, languages) in mentors.items():
+        person = make_person(name, **fields)
+        for skill, value in levels.items():
+            _level(person, skill, value)
+        services.join_programme(
+            actor=org.user("admin"),
+            programme=matched,
+            person=person,
+            data=services.ParticipationInput(
+                role="mentor", capacity=2, languages=languages, offers_skills=offers
+            ),
+        )
+    rita.excluded.add(
+        Participant.objects.get(programme=matched, person__full_name="Dora Delta").person
+    )
+    pair = matched.pairs.get(mentee=org.report2)
+    scored_at: dict[float, set[str]] = {}
+    for min_score in (0.0, 0.45):
+        matched.min_score = min_score
+        matched.save(update_fields=["min_score"])
+        pair.refresh_from_db()
+        found = {
+            c.participant.person.full_name: (
+                c.score,
+                c.strongest,
+                c.weakest,
+                "below" if "below the programme's minimum" in c.problem else c.problem,
+            )
+            for c in matching.swap_candidates(pair)
+        }
+        assert found == _one_by_one(pair)
+        scored_at[min_score] = {n for n, (score, *_r) in found.items() if score is not None}
+        # The matcher's own answer for each allowed mentor is score_pair's, focus skills too.
+        options = {o.mentor_id: o.pair for o in matcher.mentor_options(matched, org.report2)}
+        for c in matching.swap_candidates(pair):
+            if c.score is not None:
+                person = c.participant.person
+                assert options[person.pk] == matcher.score_pair(matched, person, org.report2)
+    # The mix has a mentor of each kind: scored, ruled out by a hard rule, below the minimum.
+    assert scored_at == {0.0: {"Anna Alpha", "Bert Beta", "Cara Gamma"}, 0.45: {"Bert Beta"}}
+    assert found["Anna Alpha"][3] == found["Cara Gamma"][3] == "below"
+    assert "share no language" in found["Fred Fr"][3]
+    assert "asked never to be matched" in found["Dora Delta"][3]
+    assert "same reporting line" in found["Lea Lead"][3]
+
+
+def test_a_swap_stores_the_score_the_swap_page_and_a_run_show(org: Org, matched: Programme) -> None:
+    """Rita's goal names Terraform, which only Bert holds: scored among the whole programme
+    (a run, the swap page), Anna matches one of Rita's two goal skills; the stored pair must
+    say the same as the page the admin chose from."""
+    from seedbed.mentoring import matching as matcher
+    from tests.builders import make_person, make_skill
+    from tests.test_mentoring_matching import level as _level
+
+    python, terraform = Skill.objects.get(name="Python"), make_skill("Terraform")
+    rita = matched.participants.get(person=org.report2)
+    rita.goals = "Python and Terraform"
+    rita.save(update_fields=["goals"])
+    anna, bert = make_person("Anna Alpha"), make_person("Bert Beta")
+    _level(anna, python, 4)
+    _level(bert, terraform, 4)
+    for person, offers in ((anna, [python]), (bert, [])):
+        services.join_programme(
+            actor=org.user("admin"),
+            programme=matched,
+            person=person,
+            data=services.ParticipationInput(role="mentor", languages="en", offers_skills=offers),
+        )
+    pair = matched.pairs.get(mentee=org.report2)
+    shown = {c.participant.person_id: c for c in matching.swap_candidates(pair)}[anna.pk]
+    run = {o.mentor_id: o.pair for o in matcher.mentor_options(matched, org.report2)}[anna.pk]
+    assert run is not None and shown.score == run.score
+    goals = next(r for r in run.reasons if r["factor"] == "goals")
+    assert goals["detail"]["wanted"] == 2 and goals["value"] == 0.5  # Python of the two
+    swapped = matching.swap_mentor(actor=org.user("admin"), pair=pair, mentor=anna)
+    assert swapped.score == shown.score and swapped.reasons == run.reasons
+
+
 def test_remove_and_lock_touch_proposed_pairs_only(org: Org, matched: Programme) -> None:
     pair = matched.pairs.get(mentee=org.employee)
     matching.remove_pair(actor=org.user("admin"), pair=pair)

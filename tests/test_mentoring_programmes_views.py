@@ -421,6 +421,39 @@ def test_matching_page_query_count_does_not_grow(
         assert client.get(url).status_code == 200
 
 
+def test_swap_page_query_count_does_not_grow_with_the_mentors(
+    org: Org, clients: dict[str, Client], matched: Programme, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = clients["admin"]
+    pair = matched.pairs.get(mentee=org.report2)
+    url = _url("proposal_swap", matched.pk, pair.pk)
+
+    def add_mentors(n: int) -> None:
+        for _i in range(n):
+            services.join_programme(
+                actor=org.user("admin"),
+                programme=matched,
+                person=make_person(languages="en"),
+                data=services.ParticipationInput(role="mentor", capacity=1),
+            )
+
+    add_mentors(1)
+    client.get(url)
+    # session, user, programme, pair, the mentee, the mentors, nav unread; the hard rules
+    # (``ProgrammeRules``): manager map, pairs, exclusions; the matcher scoring every mentor
+    # at once (``matching.mentor_options``): participants, manager map, wanted, offered,
+    # excluded, programme skills, role requirements, levels, skills, kept pairs.
+    expected = 20
+    with django_assert_num_queries(expected):
+        page = client.get(url)
+    # One mentor to choose: Lea is in Rita's reporting line, Otto is her mentor now.
+    assert page.status_code == 200 and page.content.decode().count('name="mentor"') == 1
+    add_mentors(12)
+    with django_assert_num_queries(expected):
+        page = client.get(url)
+    assert page.status_code == 200 and page.content.decode().count('name="mentor"') == 13
+
+
 # --- answers -------------------------------------------------------------------------------
 
 

@@ -384,10 +384,15 @@ def _participant(programme: Programme, person_id: int) -> Participant | None:
     )
 
 
-def _score(programme: Programme, mentor: Participant, mentee: Participant) -> Any:
-    from seedbed.mentoring.matching import score_pair
+def _scored(programme: Programme, mentee: Participant) -> dict[int, ProposedPair | None]:
+    """Mentor person id -> the matcher's pair with ``mentee`` (None: a hard rule or the
+    minimum score forbids it), every mentor scored at once among the whole programme, as a
+    run scores them (``matching.mentor_options``; ten queries whatever the number of
+    mentors). Not ``score_pair`` per mentor: one query set per mentor, and a pair loaded on
+    its own reads a goal text against the two people's skills only."""
+    from seedbed.mentoring.matching import mentor_options
 
-    return score_pair(programme, mentor.person, mentee.person)
+    return {o.mentor_id: o.pair for o in mentor_options(programme, mentee.person)}
 
 
 def _below_minimum(programme: Programme) -> str:
@@ -399,7 +404,9 @@ def _below_minimum(programme: Programme) -> str:
 
 def swap_candidates(pair: Pair) -> list[Candidate]:
     """Every mentor of the programme but the pair's own, best first; ruled-out ones last
-    with the rule they break."""
+    with the rule they break. A fixed number of queries whatever the number of mentors: the
+    hard rules are loaded once (``ProgrammeRules``) and every mentor is scored for the mentee
+    at once (``matching.mentor_options``: the numbers and reasons of ``score_pair``)."""
     from seedbed.mentoring.matching import describe
 
     programme = pair.programme
@@ -415,20 +422,23 @@ def swap_candidates(pair: Pair) -> list[Candidate]:
         .order_by("person__full_name")
         if p.mentors and p.person_id not in (pair.mentor_id, pair.mentee_id)
     ]
+    problems = {m.person_id: rules.problem(m, mentee) for m in mentors}
+    # Scored only when some mentor passes the rules.
+    scored = _scored(programme, mentee) if not all(problems.values()) else {}
     found: list[Candidate] = []
     for mentor in mentors:
         candidate = Candidate(mentor, rules.load[mentor.person_id])
-        problem = rules.problem(mentor, mentee)
+        problem = problems[mentor.person_id]
         if problem:
             candidate.problem = problem
         else:
-            scored = _score(programme, mentor, mentee)
-            if scored is None:
+            option = scored.get(mentor.person_id)
+            if option is None:
                 candidate.problem = _below_minimum(programme)
             else:
-                candidate.score = float(scored.score)
-                candidate.strongest = [describe(r) for r in scored.reasons[:STRONGEST_SHOWN]]
-                candidate.weakest = describe(scored.weakest) if scored.weakest else ""
+                candidate.score = float(option.score)
+                candidate.strongest = [describe(r) for r in option.reasons[:STRONGEST_SHOWN]]
+                candidate.weakest = describe(option.weakest) if option.weakest else ""
         found.append(candidate)
     found.sort(key=lambda c: (c.score is None, -(c.score or 0.0), c.participant.person.full_name))
     return found
@@ -461,7 +471,7 @@ def swap_mentor(*, actor: User, pair: Pair, mentor: Person) -> Pair:
     problem = ProgrammeRules(programme, ignore_pair_id=pair.pk).problem(new, mentee)
     if problem:
         raise ServiceError(problem, field="mentor")
-    scored = _score(programme, new, mentee)
+    scored = _scored(programme, mentee).get(mentor.pk)
     if scored is None:
         raise ServiceError(_below_minimum(programme), field="mentor")
     old_mentor = pair.mentor
