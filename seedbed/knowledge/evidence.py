@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -256,6 +256,31 @@ def connect() -> None:
 PERSON, SKILL, COUNT, WORTH, LAST = range(5)
 
 
+def fetch_numbers(sql: str, params: Sequence[Any], columns: int, using: str = "default") -> Any:
+    """The rows of ``sql`` (``columns`` numeric columns) as a float array, NULL as NaN. On
+    PostgreSQL the rows come packed in one ``bytea`` (8 bytes per value, as ``float8send``
+    writes them) that NumPy reads as it is: thousands of rows are not made into Python
+    tuples and numbers first (half the time of reading the evidence table). Values are the
+    same: ids and counts are exact in a float up to 2**53."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, columns)
+        names = ", ".join(f"c{i}" for i in range(columns))
+        packed = " || ".join(
+            f"COALESCE(float8send(c{i}::float8), float8send('NaN'::float8))" for i in range(columns)
+        )
+        cursor.execute(
+            f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS rows ({names})",  # noqa: S608
+            params,
+        )
+        data = cursor.fetchone()[0]
+    if data is None:  # no rows
+        return np.zeros((0, columns), dtype=np.float64)
+    return np.frombuffer(bytes(data), dtype=">f8").astype(np.float64).reshape(-1, columns)
+
+
 def read_evidence(
     direct_id: int, related: list[int], now_s: float, hl: float
 ) -> dict[int, np.ndarray[Any, np.dtype[np.float64]]] | None:
@@ -264,19 +289,16 @@ def read_evidence(
     direct ones pooled (skill -1), related ones without the items also tagged with
     ``direct_id``. ``None`` when the table was built with another half-life (the finder
     then sums at query time). One query; no Python loop over the rows."""
-    from django.db import connection
-
     table = ExpertEvidence._meta.db_table
     ids = [direct_id, *related]
     marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT person_id, skill_id, COALESCE(also_skill_id, -1), kind, count, "  # noqa: S608
-            f"log_worth, last_at, half_life_days FROM {table} "
-            f"WHERE skill_id IN ({marks}) AND (also_skill_id IS NULL OR also_skill_id = %s)",
-            [*ids, direct_id],
-        )
-        t = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 8)
+    t = fetch_numbers(
+        f"SELECT person_id, skill_id, COALESCE(also_skill_id, -1), kind, count, "  # noqa: S608
+        f"log_worth, last_at, half_life_days FROM {table} "
+        f"WHERE skill_id IN ({marks}) AND (also_skill_id IS NULL OR also_skill_id = %s)",
+        [*ids, direct_id],
+        8,
+    )
     if t.shape[0] and not np.all(t[:, 7] == hl):
         return None
     person, skill, also, kind, count = (t[:, i].astype(np.int64) for i in range(5))

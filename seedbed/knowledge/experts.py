@@ -70,7 +70,7 @@ from rapidfuzz import fuzz, process
 from seedbed.certifications.models import HeldCertification
 from seedbed.certifications.selectors import people_in_scope
 from seedbed.knowledge import ranking
-from seedbed.knowledge.evidence import read_evidence
+from seedbed.knowledge.evidence import fetch_numbers, read_evidence
 from seedbed.knowledge.models import (
     OPEN_TO_ALL,
     Answer,
@@ -279,6 +279,16 @@ def _within[QS: QuerySet[Any]](
     return qs.filter(**{f"{lookup}__in": scope.values("pk")})  # type: ignore[return-value]
 
 
+def _numbers(qs: QuerySet[Any], columns: int = 7) -> Any:
+    """The rows of a ``values_list`` query of ``columns`` numbers (or NULL) as a float
+    array (see ``evidence.fetch_numbers``)."""
+    try:
+        sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # e.g. no related skills: nothing to ask (as Django does)
+        return np.zeros((0, columns), dtype=np.float64)
+    return fetch_numbers(sql, params, columns, qs.db)
+
+
 def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a ``values_list`` query as the driver returns them: the numbers read here
     need none of Django's per-value converters, which cost more than the query itself."""
@@ -332,13 +342,14 @@ class _Rows:
     decayed: bool = False
 
     @classmethod
-    def of(cls, kind: str, rows: Sequence[Sequence[Any]], *, decayed: bool = False) -> _Rows:
-        """From (person, skill, count, value, at, ref, extra) tuples (no person: dropped)."""
-        if not rows:
+    def of(cls, kind: str, rows: Any, *, decayed: bool = False) -> _Rows:
+        """From (person, skill, count, value, at, ref, extra) tuples, or a float array of
+        them (NULL as NaN); no person: dropped."""
+        if len(rows) == 0:
             z = np.zeros(0, dtype=np.int64)
             f = np.zeros(0, dtype=np.float64)
             return cls(kind, z, z, z, f, f, z, z, decayed)
-        table = np.array(rows, dtype=np.float64)  # None becomes NaN; one pass in C
+        table = np.asarray(rows, dtype=np.float64)  # None becomes NaN; one pass in C
         table = table[~np.isnan(table[:, 0])]
         ints = np.nan_to_num(table, nan=-1.0).astype(np.int64)
         return cls(
@@ -420,7 +431,7 @@ def _levels(ids: list[int]) -> _Rows:
     rows = qs.annotate(at=Epoch("assessed_at"), code=source, one=Value(1)).values_list(
         "person_id", "skill_id", "one", "level", "at", "skill_id", "code"
     )
-    return _Rows.of("level", _fetch(rows))
+    return _Rows.of("level", _numbers(rows))
 
 
 def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
@@ -433,7 +444,7 @@ def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
     rows = qs.annotate(at=Epoch("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
         "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
     )
-    return _Rows.of("certification", _fetch(rows))
+    return _Rows.of("certification", _numbers(rows))
 
 
 def _readable(viewer: User | None, owners: Owners | None) -> QuerySet[Article] | None:
@@ -580,7 +591,7 @@ def _articles(
         parts = direct_by_owner.union(
             direct_by_author, related_by_owner, related_by_author, all=True
         ).order_by()
-    return _Rows.of("articles", _fetch(parts), decayed=True)
+    return _Rows.of("articles", _numbers(parts), decayed=True)
 
 
 def _direct_questions(direct: list[int], hits: _TextHits) -> Q:
@@ -683,7 +694,7 @@ def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
         )
         .values_list("pair__mentor_id", "skill_id", "one", "worth", "at", "pair_id", "one")
     )
-    rows = _Rows.of("mentoring", _fetch(by_skill.union(by_focus, all=True).order_by()))
+    rows = _Rows.of("mentoring", _numbers(by_skill.union(by_focus, all=True).order_by()))
     if viewer is None or rows.ref.shape[0] == 0:
         return rows
     scope = Pair.objects.visible_to(viewer)
@@ -750,7 +761,7 @@ def _restricted_articles(
     articles; the recency weight computed by the database as there) and summed here. One
     query."""
     through = Article.skills.through
-    rows = _fetch(
+    t = _numbers(
         through.objects.filter(  # type: ignore[misc]
             article_id__in=_restricted_readable(viewer, owners), skill_id__in=[direct_id, *related]
         )
@@ -763,11 +774,11 @@ def _restricted_articles(
             "article__created_by__person__id",
             "worth",
             "at",
-        )
+        ),
+        6,
     )
-    if not rows:
+    if t.shape[0] == 0:
         return _Rows.of("articles", [], decayed=True)
-    t = np.array(rows, dtype=np.float64)
     article, skill = t[:, 0].astype(np.int64), t[:, 1].astype(np.int64)
     on_direct = np.unique(article[skill == direct_id])
     # Direct: once per article (pooled, skill -1); related: per tag, unless also tagged with
