@@ -60,8 +60,51 @@
     }, true);
   }
 
+  // <header data-topbar>: one line when it fits; otherwise the navigation folds behind the
+  // Menu button (<button data-nav-toggle aria-controls aria-expanded>, a disclosure). The bar
+  // is measured unfolded on load and on resize, so any language and any set of menus work.
+  function topbar() {
+    var bar = document.querySelector("[data-topbar]");
+    var toggle = bar && bar.querySelector("[data-nav-toggle]");
+    var nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!nav) return;
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      bar.classList.toggle("is-open", open);
+    }
+    function fit() {
+      bar.classList.remove("is-compact");
+      var compact = bar.scrollWidth > bar.clientWidth + 1;
+      bar.classList.toggle("is-compact", compact);
+      if (!compact) setOpen(false);
+    }
+    toggle.hidden = false;
+    bar.classList.add("is-measured");
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape in the folded navigation closes it and returns to the button (an open menu
+    // inside closes first, through menus()).
+    bar.addEventListener("keydown", function (event) {
+      var active = document.activeElement;
+      if (event.key !== "Escape" || !bar.classList.contains("is-open")) return;
+      if (!nav.contains(active) || (active && active.closest("details[open]"))) return;
+      setOpen(false);
+      toggle.focus();
+    });
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; fit(); });
+    });
+    fit();
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
+  }
+
   function init(root) { autosubmit(root); confirmations(root); copyButtons(root); }
   menus();
+  document.addEventListener("DOMContentLoaded", topbar);
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
