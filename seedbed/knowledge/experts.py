@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -707,9 +707,11 @@ def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
     return rows.take(np.isin(rows.ref, seen))
 
 
-def _mentor_capacity() -> dict[int, bool]:
-    """Person id -> has spare capacity, for everyone who mentors in an open or running
-    programme (see the module docstring). One query, one row per such participation."""
+# SQL of statements that take no parameter from the request, compiled once per database.
+_COMPILED: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _capacity_query() -> QuerySet[Any]:
     live = (
         Pair.objects.live()
         .filter(programme_id=OuterRef("programme_id"), mentor_id=OuterRef("person_id"))
@@ -718,7 +720,7 @@ def _mentor_capacity() -> dict[int, bool]:
         .annotate(n=Count("*"))
         .values("n")
     )
-    mentors = (
+    return (
         Participant.objects.filter(
             is_active=True,
             role__in=[ParticipantRole.MENTOR, ParticipantRole.BOTH],
@@ -726,10 +728,26 @@ def _mentor_capacity() -> dict[int, bool]:
             person__is_active=True,
         )
         .annotate(live=Coalesce(Subquery(live), Value(0)))
+        .order_by()
         .values_list("person_id", "capacity", "live")
     )
+
+
+def _mentor_capacity() -> dict[int, bool]:
+    """Person id -> has spare capacity, for everyone who mentors in an open or running
+    programme (see the module docstring). One query, one row per such participation; its
+    SQL is the same for every request (compiled once)."""
+    db = router.db_for_read(Participant)
+    key = f"capacity:{db}"
+    if key not in _COMPILED:
+        sql, params = _capacity_query().query.get_compiler(using=db).as_sql()
+        _COMPILED[key] = (sql, tuple(params))
+    sql, params = _COMPILED[key]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     spare: dict[int, bool] = {}
-    for pid, capacity, n_live in mentors:
+    for pid, capacity, n_live in rows:
         spare[pid] = spare.get(pid, False) or n_live < capacity
     return spare
 
