@@ -560,6 +560,9 @@ def _articles(
         "updated_at",
         "id",
     )
+    if only_hits or not related:  # no related part: not built (nor compiled)
+        parts = direct_by_owner.union(direct_by_author, all=True).order_by()
+        return _Rows.of("articles", _numbers(parts), decayed=True)
     through = Article.skills.through
     # Articles tagged with a skill asked for counted as direct above (one found by its text
     # only and also tagged with a related skill counts in both: rare, and cheap to allow).
@@ -585,12 +588,9 @@ def _articles(
         "article__updated_at",
         "article_id",
     )
-    if only_hits or not related:
-        parts = direct_by_owner.union(direct_by_author, all=True).order_by()
-    else:
-        parts = direct_by_owner.union(
-            direct_by_author, related_by_owner, related_by_author, all=True
-        ).order_by()
+    parts = direct_by_owner.union(
+        direct_by_author, related_by_owner, related_by_author, all=True
+    ).order_by()
     return _Rows.of("articles", _numbers(parts), decayed=True)
 
 
