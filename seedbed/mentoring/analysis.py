@@ -18,7 +18,8 @@ Pair-score factors, each in 0..1 (the score is their weighted mean, see ``combin
   own level not at all. No needs: 0.
 - **goals**: the share of the skills the mentee wants that the mentor offers, and the share of
   the skills the mentee's goal text names that the mentor offers or holds at ``TEACHES`` or
-  above; the mean of the parts the mentee has. Neither: 0.
+  above; the mean of the parts the mentee has. Neither: 0. (Which skills a text names does not
+  depend on who else takes part: ``matching`` reads it against the skills in scope.)
 - **language**: 1 with a language in common, 0 without, 0.5 when a side lists none (unknown).
 - **timezone**: ``1 − hours apart / 8`` (clock distance, so +12 and −11 are 1 h apart), at
   least 0; 0.5 when a zone is unknown.

@@ -16,6 +16,13 @@ the programme names skills):
   the weight is the importance + 1 when it is also a gap, else the skill's criticality (low 1,
   medium 2, high and critical 3).
 
+Goal texts (``Participant.goals``, the goals factor) are read against every active skill in
+the programme's scope, the whole taxonomy when it names none, by name and alias: never against
+the skills of whoever happens to be loaded. So a named skill that nobody in the programme holds
+still counts among what the mentee asked for, and a pair scores the same in a run
+(``propose``), among one mentee's mentors (``mentor_options``: swaps) and on its own
+(``score_pair``: requests, cross-training).
+
 Hard rules (a pair breaking one is never proposed): the mentor's capacity (kept pairs count);
 nobody with themselves; nobody with anyone above or below them in the reporting lines; the
 exclusions of either side and pairs that were declined in this programme; a shared language

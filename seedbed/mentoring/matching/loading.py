@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from collections.abc import Sequence
@@ -134,32 +135,51 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def mentioned_skills(goals: list[str], terms: list[list[str]]) -> np.ndarray:
-    """(M, K) bool: the skills whose name or an alias appears as whole words in each goal text.
-    Terms of one or two characters ("R", "Go") must match with their case."""
-    index: dict[str, list[tuple[tuple[str, ...], int, bool]]] = {}
+def goal_mentions(goals: list[str], terms: list[list[str]]) -> list[list[int]]:
+    """For each goal text, the indices into ``terms`` of the skills whose name or an alias
+    appears in it as whole words (sorted, each once). Terms of one or two characters ("R",
+    "Go") must match with their case."""
+    index = _term_index(tuple(tuple(names) for names in terms))
+    out: list[list[int]] = []
+    for text in goals:
+        found: set[int] = set()
+        toks = _tokens(text) if text else []
+        if toks:
+            lower = [t.lower() for t in toks]
+            for length, case_sensitive, table in index:
+                seq = toks if case_sensitive else lower
+                for pos in range(len(seq) - length + 1):
+                    hit = table.get(tuple(seq[pos : pos + length]))
+                    if hit:
+                        found.update(hit)
+        out.append(sorted(found))
+    return out
+
+
+_Index = list[tuple[int, bool, dict[tuple[str, ...], list[int]]]]
+
+
+@functools.lru_cache(maxsize=8)
+def _term_index(terms: tuple[tuple[str, ...], ...]) -> _Index:
+    """The terms as word tuples, grouped by number of words and by whether they match with
+    their case (short terms) or lower-cased (the others): one dictionary look-up per position
+    of a goal text and group. Cached: every load of a programme reads the same vocabulary."""
+    tables: dict[tuple[int, bool], dict[tuple[str, ...], list[int]]] = {}
     for k, names in enumerate(terms):
         for name in names:
             words = tuple(_tokens(name))
             if not words:
                 continue
-            exact = len(name.strip()) < 3
-            key = words[0] if exact else words[0].lower()
-            index.setdefault(key, []).append((words, k, exact))
-    out = np.zeros((len(goals), len(terms)), dtype=bool)
-    for i, text in enumerate(goals):
-        if not text:
-            continue
-        toks = _tokens(text)
-        lower = [t.lower() for t in toks]
-        for pos, tok in enumerate(toks):
-            for key in {tok, lower[pos]}:
-                for words, k, exact in index.get(key, ()):
-                    seq = toks if exact else lower
-                    want = words if exact else tuple(w.lower() for w in words)
-                    if tuple(seq[pos : pos + len(want)]) == want:
-                        out[i, k] = True
-    return out
+            case_sensitive = len(name.strip()) < 3
+            if not case_sensitive:
+                words = tuple(w.lower() for w in words)
+            tables.setdefault((len(words), case_sensitive), {}).setdefault(words, []).append(k)
+    return [(n, case_sensitive, table) for (n, case_sensitive), table in sorted(tables.items())]
+
+
+def skill_terms(name: str, aliases: Any) -> list[str]:
+    """A skill's name and its aliases: what a goal text may name it by."""
+    return [name, *[a for a in (aliases or []) if isinstance(a, str)]]
 
 
 def load(programme: Programme | None, *, only: tuple[int, int] | None = None) -> Inputs:
@@ -257,7 +277,10 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
         .order_by()
         .values_list("person_id", "skill_id", "level")
     )
-    # Query 9: the skills (names for goal texts and reasons, criticality for weights).
+    # Query 9: the skills (names for goal texts and reasons, criticality for weights). A goal
+    # text is read against every active skill in scope (the whole taxonomy when the programme
+    # names none), never against the skills of whoever is loaded: a pair then scores the same
+    # in a run, on its own (``only``) and among the mentors of one mentee.
     skill_set = (
         {s for _p, s, _l in level_rows}
         | {s for _p, s in wants_rows}
@@ -266,11 +289,13 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
     )
     if scope:
         skill_set &= scope
-    skill_rows = list(
-        Skill.objects.filter(id__in=sorted(skill_set), is_active=True)
-        .order_by("id")
-        .values_list("id", "name", "aliases", "criticality")
-    )
+    skill_qs = Skill.objects.filter(is_active=True)
+    if any(r[6] for r in learners):
+        if scope:
+            skill_qs = skill_qs.filter(id__in=sorted(scope))
+    else:
+        skill_qs = skill_qs.filter(id__in=sorted(skill_set))
+    skill_rows = list(skill_qs.order_by("id").values_list("id", "name", "aliases", "criticality"))
     # Query 10: pairs of the programme that stay or must not come back.
     kept: list[tuple[int, int]] = []
     declined: set[tuple[int, int]] = set()
@@ -299,6 +324,7 @@ def load(programme: Programme | None, *, only: tuple[int, int] | None = None) ->
         reqs,
         level_rows,
         skill_rows,
+        skill_set,
         kept,
         declined,
         now,
@@ -315,7 +341,8 @@ def _assemble(
     excluded_rows: list[tuple[int, int]],
     reqs: list[tuple[int, int, int, int]],
     level_rows: list[tuple[int, int, int]],
-    skill_rows: list[tuple[int, str, Any, str]],
+    vocabulary: list[tuple[int, str, Any, str]],
+    skill_set: set[int],
     kept: list[tuple[int, int]],
     declined: set[tuple[int, int]],
     now: datetime,
@@ -330,11 +357,23 @@ def _assemble(
             parent[idx[p]] = idx[m]
     depth = an.depths(parent)
     reports = np.bincount(parent[parent >= 0], minlength=len(ids))
-    # Skills.
+    # Skills: the columns are those of the participants' levels, wants, offers and role
+    # requirements, and those a mentee's goal text names (``vocabulary``: the active skills in
+    # scope, by id, when a mentee wrote one; else the former only). A named skill nobody here
+    # holds still counts among the skills the mentee asked for.
+    mentee_rows = [r for r in rows if r[2] in (ParticipantRole.MENTEE, ParticipantRole.BOTH)]
+    mentor_rows = [r for r in rows if r[2] in (ParticipantRole.MENTOR, ParticipantRole.BOTH)]
+    named = goal_mentions(
+        [r[6] or "" for r in mentee_rows], [skill_terms(s[1], s[2]) for s in vocabulary]
+    )
+    named_any = {k for ks in named for k in ks}
+    keep = [v for v, s in enumerate(vocabulary) if s[0] in skill_set or v in named_any]
+    skill_rows = [vocabulary[v] for v in keep]
+    column_of = {v: k for k, v in enumerate(keep)}
     skill_ids = np.array([s[0] for s in skill_rows], dtype=np.int64)
     col = {int(s): k for k, s in enumerate(skill_ids)}
     names = [s[1] for s in skill_rows]
-    terms = [[s[1], *[a for a in (s[2] or []) if isinstance(a, str)]] for s in skill_rows]
+    terms = [skill_terms(s[1], s[2]) for s in skill_rows]
     crit = np.array(
         [CRITICALITY_WEIGHT.get(Criticality(s[3]), 2.0) for s in skill_rows], dtype=np.float64
     )
@@ -406,8 +445,6 @@ def _assemble(
             goals=[row[6] or "" for row in members],
         )
 
-    mentee_rows = [r for r in rows if r[2] in (ParticipantRole.MENTEE, ParticipantRole.BOTH)]
-    mentor_rows = [r for r in rows if r[2] in (ParticipantRole.MENTOR, ParticipantRole.BOTH)]
     mentees, mentors = side(mentee_rows), side(mentor_rows)
     # What the mentees need: gaps of their role and target role, and wanted skills.
     role_list = sorted(
@@ -432,7 +469,9 @@ def _assemble(
     need_weight = np.where(gap, importance + wanted, np.where(wanted, crit[None, :], 0.0)).astype(
         np.float64
     )
-    mentioned = mentioned_skills(mentees.goals, terms)
+    mentioned = np.zeros((len(mentee_rows), n_k), dtype=bool)
+    for i, ks in enumerate(named):
+        mentioned[i, [column_of[v] for v in ks]] = True
     weights = default_weights() if programme is None else dict(programme.weights or {})
     preference = "cross" if programme is None else programme.team_preference
     return Inputs(
