@@ -917,10 +917,13 @@ def find_experts(
 ) -> ExpertPage:
     """People ranked by evidence for the skills ``skill_ids`` and/or the text ``query``.
 
-    A fixed number of queries whatever the number of people or the data: settings, skills
-    (2), with text that is not a skill's name the articles and questions containing it (2),
-    levels, certificates, articles, answers, mentoring, people, mentors' capacity, and when
-    the page lists anyone: its people, and their articles and answered questions.
+    A bounded number of queries whatever the number of people: settings, skills (2), with
+    text that is not a skill's name the articles and questions containing it (2), levels,
+    certificates, articles, answers, mentoring, people (with whose levels the viewer may
+    see), mentors' capacity, and when the page lists anyone: its people, and their articles
+    and answered questions. A reader who may not read every article adds whose articles
+    they read personally and those of them not for everyone (2); one who may not see every
+    pair, which of the pairs found they may see (1, when any is found).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
