@@ -388,8 +388,8 @@ def _scored(programme: Programme, mentee: Participant) -> dict[int, ProposedPair
     """Mentor person id -> the matcher's pair with ``mentee`` (None: a hard rule or the
     minimum score forbids it), every mentor scored at once among the whole programme, as a
     run scores them (``matching.mentor_options``; ten queries whatever the number of
-    mentors). Not ``score_pair`` per mentor: one query set per mentor, and a pair loaded on
-    its own reads a goal text against the two people's skills only."""
+    mentors). Not ``score_pair`` per mentor: that is one query set per mentor (the scores
+    are the same)."""
     from seedbed.mentoring.matching import mentor_options
 
     return {o.mentor_id: o.pair for o in mentor_options(programme, mentee.person)}
