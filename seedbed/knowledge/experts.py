@@ -1109,13 +1109,14 @@ def find_experts(
     links = _links(readable, page_ids, direct, hits)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     on_page = {name: rows.take(np.isin(rows.person, page_ids)) for name, rows in kinds.items()}
+    on_direct = {name: _is_direct(rows.skill, direct_ids) for name, rows in on_page.items()}
     results = []
     for i in page:
         pid = int(id_array[i])
         summary = _summarise(
             on_page,
             pid,
-            direct_ids=direct_ids,
+            on_direct=on_direct,
             related_skill_id=int(scores.related_skill[i]),
             skill_names=skill_names,
         )
@@ -1218,29 +1219,34 @@ def _summarise(
     kinds: dict[str, _Rows],
     pid: int,
     *,
-    direct_ids: IntArray,
+    on_direct: dict[str, Any],
     related_skill_id: int,
     skill_names: dict[int, str],
 ) -> dict[str, Any]:
     """What was counted for one person, per evidence kind: on the skills asked for, and on
-    the one related skill that counted (``related_skill_id``, -1 for none)."""
+    the one related skill that counted (``related_skill_id``, -1 for none). ``on_direct``:
+    per kind, which rows are on the skills asked for (``_is_direct``)."""
     counts = {k: 0 for k in ranking.KINDS if k not in ranking.LEVEL_KINDS}
     related_counts = dict(counts)
     level: dict[str, Any] | None = None
     related_level: dict[str, Any] | None = None
     last = -math.inf
     for name, rows in kinds.items():
-        mine = rows.take(rows.person == pid)
-        direct = _is_direct(mine.skill, direct_ids)
-        counted = direct | (mine.skill == related_skill_id)
+        sel = rows.person == pid
+        if not sel.any():
+            continue
+        direct = on_direct[name][sel]
+        counted = direct | (rows.skill[sel] == related_skill_id)
         if counted.any():
-            last = max(last, float(mine.at[counted].max()))
+            last = max(last, float(rows.at[sel][counted].max()))
         if name == "level":
+            mine = rows.take(sel)
             level = _best_level(mine.take(direct), skill_names)
             related_level = _best_level(mine.take(~direct & counted), skill_names)
             continue
-        counts[name] = int(mine.count[direct].sum())
-        related_counts[name] = int(mine.count[~direct & counted].sum())
+        count = rows.count[sel]
+        counts[name] = int(count[direct].sum())
+        related_counts[name] = int(count[~direct & counted].sum())
     return {
         "level": level,
         **counts,
