@@ -1277,11 +1277,9 @@ def _day(seconds: float) -> date:
     return timezone.localdate(datetime.fromtimestamp(seconds, tz=UTC))
 
 
-def _links(
+def _links_query(
     readable: QuerySet[Article] | None, page_ids: list[int], direct: list[int], hits: _TextHits
-) -> dict[int, dict[int, list[dict[str, Any]]]]:
-    """Per person on the page, their newest articles and questions they gave the accepted
-    answer to, on the skills asked for (``TOP_ITEMS`` each). One query."""
+) -> QuerySet[Any]:
     # Driven by the page's few people; the skill is checked per article (EXISTS), not by
     # listing every article of a popular skill.
     a_tags = Article.skills.through.objects.filter(article_id=OuterRef("pk"), skill_id__in=direct)
@@ -1312,7 +1310,28 @@ def _links(
         .annotate(what=Value(ANSWER), at=Epoch("created_at"))
         .values_list("what", "author_id", "question_id", "question__title", "at")
     )
-    rows = sorted(by_owner.union(by_author, answered, all=True).order_by(), key=lambda r: -r[4])
+    return by_owner.union(by_author, answered, all=True).order_by()
+
+
+def _links(
+    readable: QuerySet[Article] | None, page_ids: list[int], direct: list[int], hits: _TextHits
+) -> dict[int, dict[int, list[dict[str, Any]]]]:
+    """Per person on the page, their newest articles and questions they gave the accepted
+    answer to, on the skills asked for (``TOP_ITEMS`` each). One query; for readers of every
+    article asking without text, compiled once per shape."""
+    db = router.db_for_read(Article)
+    if readable is None and not hits.articles and not hits.questions:
+        compiled = _shaped_sql(
+            "links", lambda p, d: _links_query(None, p, d, hits), db, page_ids, direct
+        )
+    else:
+        compiled = _compile_now(_links_query(readable, page_ids, direct, hits), db)
+    rows: list[tuple[Any, ...]] = []
+    if compiled is not None:
+        with connections[db].cursor() as cursor:
+            cursor.execute(*compiled)
+            rows = cursor.fetchall()
+    rows.sort(key=lambda r: -r[4])
     found: dict[int, dict[int, list[dict[str, Any]]]] = {
         pid: {ARTICLE: [], ANSWER: []} for pid in page_ids
     }
