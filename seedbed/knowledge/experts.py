@@ -992,6 +992,45 @@ def _summed_at_query_time(
 # --- the finder -------------------------------------------------------------------------------
 
 
+def _people_query(
+    people_scope: QuerySet[Person] | None,
+    levels_scope: QuerySet[Person] | None,
+    team_id: int | None,
+    location: str,
+    language: str,
+    exclude: list[int],
+    soon: date,
+) -> QuerySet[Any]:
+    """(id, not leaving before ``soon``, levels visible, [languages]) of the active people of
+    ``people_scope`` (``None``: everyone) matching the filters; levels are visible for the
+    people of ``levels_scope`` (``None``: everyone's)."""
+    people_qs = Person.objects.filter(is_active=True)
+    if people_scope is not None:
+        people_qs = _within(people_qs, "pk", people_scope)
+    if team_id is not None:
+        people_qs = people_qs.filter(team_id=team_id)
+    if location.strip():
+        people_qs = people_qs.filter(location__iexact=location.strip())
+    if language.strip():
+        people_qs = people_qs.filter(languages__icontains=language.strip())
+    if exclude:
+        people_qs = people_qs.exclude(pk__in=exclude)
+    staying = Case(
+        When(Q(leaving_on__isnull=True) | Q(leaving_on__gt=soon), then=Value(1)),
+        default=Value(0),
+    )
+    sees_level = (
+        Value(1)
+        if levels_scope is None
+        else Case(
+            When(pk__in=levels_scope.order_by().values("pk"), then=Value(1)), default=Value(0)
+        )
+    )
+    columns = ["id", "stays", "sees_level"] + (["languages"] if language.strip() else [])
+    listed = people_qs.annotate(stays=staying, sees_level=sees_level).order_by()
+    return listed.values_list(*columns)
+
+
 def find_experts(
     *,
     viewer: User | None,
@@ -1045,57 +1084,61 @@ def find_experts(
     readable = _readable(viewer, owners)
     kinds.update(_summed_evidence(viewer, owners, readable, direct, related, hits, now, hl))
 
-    # Who may be listed: active, visible, matching the filters.
-    people_qs = Person.objects.filter(is_active=True)
-    if viewer is not None:
-        people_qs = _within(people_qs, "pk", Person.objects.visible_to(viewer))
-    if team_id is not None:
-        people_qs = people_qs.filter(team_id=team_id)
-    if location.strip():
-        people_qs = people_qs.filter(location__iexact=location.strip())
-    if language.strip():
-        people_qs = people_qs.filter(languages__icontains=language.strip())
-    if exclude_person_ids:
-        people_qs = people_qs.exclude(pk__in=list(exclude_person_ids))
-    wanted = language.strip().lower()
-    soon = today + timedelta(days=LEAVING_SOON_DAYS)
-    staying = Case(
-        When(Q(leaving_on__isnull=True) | Q(leaving_on__gt=soon), then=Value(1)),
-        default=Value(0),
-    )
-    # Whose levels the viewer may see (Person.objects.levels_visible_to), flagged on the
-    # people's rows: the scope is evaluated once, not per level row.
+    # Who may be listed: active, visible, matching the filters; whose levels the viewer may
+    # see (Person.objects.levels_visible_to), flagged on the people's rows: the scope is
+    # evaluated once, not per level row.
+    people_scope = Person.objects.visible_to(viewer) if viewer is not None else None
     levels_scope = Person.objects.levels_visible_to(viewer) if viewer is not None else None
     if levels_scope is not None and not levels_scope.query.where:
         levels_scope = None  # admins see everyone's levels
-    sees_level = (
-        Value(1)
-        if levels_scope is None
-        else Case(
-            When(pk__in=levels_scope.order_by().values("pk"), then=Value(1)), default=Value(0)
-        )
+    soon = today + timedelta(days=LEAVING_SOON_DAYS)
+    wanted = language.strip().lower()
+    exclude = list(dict.fromkeys(int(i) for i in exclude_person_ids))
+    # Ids only (names are read for the page and the scores tied with it): (id, not leaving
+    # soon, levels visible) rows.
+    unscoped = people_scope is None or not (
+        people_scope.query.where or people_scope.query.is_empty()
     )
-    # Ids only (names are read for the page and the scores tied with it).
-    stays: dict[int, bool] = {}  # id -> not leaving soon
-    level_ids: list[int] = []  # people whose levels the viewer may see
-    columns = ["id", "stays", "sees_level"] + (["languages"] if wanted else [])
-    listed = people_qs.annotate(stays=staying, sees_level=sees_level).order_by()
-    for pid, stay, sees, *languages in _fetch(listed.values_list(*columns)):
-        if wanted and wanted not in [x.strip().lower() for x in languages[0].split(",")]:
-            continue
-        stays[pid] = bool(stay)
-        if sees:
-            level_ids.append(pid)
+    if (
+        unscoped
+        and levels_scope is None
+        and team_id is None
+        and not location.strip()
+        and not wanted
+    ):
+        db = router.db_for_read(Person)  # the system, admins: compiled once per day and shape
+        compiled = _shaped_sql(
+            f"people:{soon.isoformat()}",
+            lambda e: _people_query(None, None, None, "", "", e, soon),
+            db,
+            exclude,
+        )
+        people = np.zeros((0, 3)) if compiled is None else fetch_numbers(*compiled, 3, db)
+    else:
+        listed = _people_query(
+            people_scope, levels_scope, team_id, location, language, exclude, soon
+        )
+        if wanted:
+            matching = [
+                (pid, stay, sees)
+                for pid, stay, sees, languages in _fetch(listed)
+                if wanted in [x.strip().lower() for x in languages.split(",")]
+            ]
+            people = np.asarray(matching, dtype=np.float64).reshape(-1, 3)
+        else:
+            people = _numbers(listed, 3)
+    listed_ids = people[:, 0].astype(np.int64)
     if levels_scope is not None:
         on_levels = kinds["level"]
-        kinds["level"] = on_levels.take(np.isin(on_levels.person, level_ids))
+        kinds["level"] = on_levels.take(np.isin(on_levels.person, listed_ids[people[:, 2] > 0]))
     capacity = _mentor_capacity()
-    if available_only:
-        stays = {pid: s for pid, s in stays.items() if s and capacity.get(pid, True)}
+    full = np.fromiter((pid for pid, spare in capacity.items() if not spare), dtype=np.int64)
+    available = (people[:, 1] > 0) & ~np.isin(listed_ids, full)
+    candidates = listed_ids[available] if available_only else listed_ids
 
     # Candidates: listed people with any evidence, by id.
     with_evidence = np.unique(np.concatenate([rows.person for rows in kinds.values()]))
-    id_array = with_evidence[np.isin(with_evidence, np.fromiter(stays, dtype=np.int64))]
+    id_array = with_evidence[np.isin(with_evidence, candidates)]
     for name, rows in kinds.items():
         kinds[name] = rows.take(np.isin(rows.person, id_array))
     sort_ids = np.arange(id_array.shape[0], dtype=np.int64)
@@ -1109,6 +1152,10 @@ def find_experts(
     links = _links(readable, page_ids, direct, hits)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     on_page = {name: rows.take(np.isin(rows.person, page_ids)) for name, rows in kinds.items()}
+    in_page = np.isin(listed_ids, page_ids)
+    available_on_page = dict(
+        zip(listed_ids[in_page].tolist(), available[in_page].tolist(), strict=True)
+    )
     on_direct = {name: _is_direct(rows.skill, direct_ids) for name, rows in on_page.items()}
     results = []
     for i in page:
@@ -1122,7 +1169,7 @@ def find_experts(
         )
         summary["articles_list"] = links[pid][ARTICLE]
         summary["answered_list"] = links[pid][ANSWER]
-        summary["available"] = stays[pid] and capacity.get(pid, True)
+        summary["available"] = available_on_page[pid]
         summary["contributions"] = _contributions(scores, i, weights)
         results.append(
             ExpertResult(
