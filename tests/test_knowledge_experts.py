@@ -223,7 +223,11 @@ def test_free_text_finds_skills_by_alias_prefix_and_typo(org: Org, k8s: Skill) -
     assert match_skills("kubernets", catalogue) == [k8s.pk]
     assert match_skills("zzzz", catalogue) == []
     # Only the closest of several near spellings.
-    numbered = [(1, "Skill 020", []), (2, "Skill 000", []), (3, "Skill 021", [])]
+    numbered: list[tuple[int, str, list[str]]] = [
+        (1, "Skill 020", []),
+        (2, "Skill 000", []),
+        (3, "Skill 021", []),
+    ]
     assert match_skills("skil 020", numbered) == [1]
 
 
@@ -477,3 +481,36 @@ def test_timestamps_without_time_zone_are_accepted(org: Org, k8s: Skill) -> None
     page = find_experts(viewer=None, skill_ids=[k8s.pk], now=timezone.make_aware(naive))
     assert page.results[0].person == p
     assert AccessLevel.ADMIN  # the import is used by other tests in this module
+
+
+def test_statements_compiled_once_per_shape_give_what_django_compiles(org: Org, k8s: Skill) -> None:
+    """The SQL kept per shape (built with stand-in ids) takes each call's own ids: it reads
+    exactly the rows of the queryset Django compiles for those ids; a build that runs a query
+    is not kept."""
+    from django.db import connection
+
+    from seedbed.knowledge import experts
+
+    others = [make_skill(f"Shape {i}", category=k8s.category) for i in range(3)]
+    rate(org.employee, k8s, 4, "manager")
+    rate(org.report2, others[0], 2, "self")
+    rate(org.lead, others[1], 3, "self")
+    experts._SHAPES.clear()
+
+    def via_django(ids: list[int]) -> list[tuple]:
+        return sorted(experts._levels_query(ids))
+
+    for ids in ([k8s.pk, others[0].pk], [others[1].pk, others[2].pk], [k8s.pk, others[1].pk]):
+        compiled = experts._shaped_sql("levels", experts._levels_query, "default", ids)
+        assert compiled is not None and via_django(ids)
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled)
+            assert sorted(cursor.fetchall()) == via_django(ids)
+    assert [k[0] for k in experts._SHAPES] == ["levels"]  # one shape: two ids
+
+    def runs_a_query(ids: list[int]) -> object:
+        Skill.objects.count()
+        return experts._levels_query(ids)
+
+    compiled = experts._shaped_sql("counting", runs_a_query, "default", [k8s.pk])
+    assert compiled is not None and "counting" not in [k[0] for k in experts._SHAPES]
