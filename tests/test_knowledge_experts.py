@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -514,3 +515,64 @@ def test_statements_compiled_once_per_shape_give_what_django_compiles(org: Org, 
 
     compiled = experts._shaped_sql("counting", runs_a_query, "default", [k8s.pk])
     assert compiled is not None and "counting" not in [k[0] for k in experts._SHAPES]
+
+
+def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
+    org: Org, k8s: Skill, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A viewer's scoped statements are compiled once per viewer (keyed by the user, their
+    access level and whose articles they read personally): a change of team, reporting
+    line or access level between two calls is seen at once, and every call gives what
+    compiling each statement afresh gives."""
+    from seedbed.knowledge import experts
+
+    rate(org.employee, k8s, 5, "manager")
+    cert = Certification.objects.create(name="CKA", skill=k8s)
+    HeldCertification.objects.create(person=org.employee, certification=cert, issued_on=NOW.date())
+    mentor(org.employee, org.report2, k8s)
+    article(org.employee, k8s, title="Open")
+    article(org.employee, k8s, title="Team", visibility=Visibility.TEAM)
+    article(org.employee, k8s, title="Private", visibility=Visibility.PRIVATE)
+    experts._SHAPES.clear()
+
+    def page() -> list[tuple[Any, ...]]:
+        found = find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk], now=NOW)
+        return [(r.person.pk, r.score, r.evidence, r.explanation) for r in found.results]
+
+    def fresh() -> list[tuple[Any, ...]]:
+        with monkeypatch.context() as m:
+            m.setattr(
+                experts,
+                "_shaped_sql",
+                lambda name, build, db, *args, viewer=(): experts._compile_now(build(*args), db),
+            )
+            return page()
+
+    def seen() -> tuple[object, ...]:
+        first = page()
+        assert page() == first == fresh()  # the second call reads the kept SQL
+        (pk, _score, evidence, _text), *_ = first
+        assert pk == org.employee.pk
+        titles = sorted(item["title"] for item in evidence["articles_list"])
+        return evidence["level"] is not None, evidence["certification"], titles
+
+    assert seen() == (False, 0, ["Open"])
+    scoped = {k[0] for k in experts._SHAPES if k[3]}
+    assert {"links", "mentoring:seen"} <= scoped
+    assert {n.split(":")[0] for n in scoped} >= {"certificates", "people"}
+    # The outsider joins the employee's team: the team's article counts for them.
+    Person.objects.filter(pk=org.outsider.pk).update(team=org.employee.team)
+    assert seen() == (False, 0, ["Open", "Team"])
+    # The employee now reports to the outsider: level, certificate and pair are seen.
+    Person.objects.filter(pk=org.employee.pk).update(manager=org.outsider)
+    assert seen() == (True, 1, ["Open", "Private", "Team"])
+    mentoring = find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk], now=NOW)
+    assert mentoring.results[0].evidence["mentoring"] == 1
+    # Back to another team and line, made an admin: everything, through the admin's rules.
+    Person.objects.filter(pk=org.employee.pk).update(manager=org.manager)
+    Person.objects.filter(pk=org.outsider.pk).update(team=org.outsider_manager.team)
+    assert seen() == (False, 0, ["Open"])
+    user = org.user("outsider")
+    user.access_level = AccessLevel.ADMIN
+    user.save(update_fields=["access_level"])
+    assert seen() == (True, 1, ["Open", "Private", "Team"])

@@ -301,24 +301,37 @@ def _fetch(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-# Compiled SQL of the statements whose shape depends only on how many ids they take (and
-# on nothing the viewer may see): per database, statement and list lengths, the SQL and where
-# each parameter comes from. Django builds and compiles each of these querysets in 0.5–2 ms;
+# Compiled SQL of the statements whose shape depends only on how many ids they take and, for
+# statements scoped to a viewer, on who the viewer is (``_viewer_key``): per database,
+# statement, viewer and list lengths, the SQL and where each parameter comes from. Django builds and compiles each of these querysets in 0.5–2 ms;
 # that is done once. Built with stand-in values (``_STAND_IN`` and up, which no id or time
 # reaches); kept only when compiling ran no query and every stand-in came out as a parameter.
 _SHAPES: dict[tuple[Any, ...], tuple[str, tuple[tuple[Any, ...], ...]] | None] = {}
 _STAND_IN = 10**15
-_SHAPES_SIZE = 256
+_SHAPES_SIZE = 1024
 _FROM_ARG = object()  # marks a parameter taken from the arguments (then: argument, position)
 
 
+def _viewer_key(viewer: User | None, owners: Owners | None) -> tuple[Any, ...]:
+    """What the scopes of ``viewer`` (``visible_to``, ``personally_visible_to``,
+    ``levels_visible_to``) take from outside the SQL, as the search's ``_visibility_sql``
+    keys them: the user, whether active, their access level, and whose articles they read
+    personally (``Article.objects.personal_owners``: their reporting line and team as id
+    tuples, read once per call), so a change of line, team or access level is a new key.
+    Organisation settings (such as colleagues seeing levels) are evaluated inside the SQL."""
+    if viewer is None:
+        return ()
+    return (viewer.pk, viewer.is_active, viewer.access_level, owners)
+
+
 def _shaped_sql(
-    name: str, build: Any, db: str, *args: Sequence[Any]
+    name: str, build: Any, db: str, *args: Sequence[Any], viewer: tuple[Any, ...] = ()
 ) -> tuple[str, list[Any]] | None:
     """SQL and parameters of ``build(*args)`` (a ``values_list`` queryset; each argument a
     list of ids or numbers), compiled once per shape; ``None`` when nothing can match
-    (``EmptyResultSet``)."""
-    key = (name, db, connections[db].vendor, *(len(a) for a in args))
+    (``EmptyResultSet``). A statement scoped to a viewer passes ``_viewer_key`` as
+    ``viewer`` (``build`` then takes nothing else from the viewer)."""
+    key = (name, db, connections[db].vendor, viewer, *(len(a) for a in args))
     if key not in _SHAPES:
         stand_ins = [[_STAND_IN + 1000 * i + j for j in range(len(a))] for i, a in enumerate(args)]
         where: dict[Any, tuple[int, int]] = {
@@ -515,18 +528,18 @@ def _certificates_query(ids: list[int], today: date, scope: QuerySet[Any] | None
     )
 
 
-def _certificates(viewer: User | None, ids: list[int], today: date) -> _Rows:
-    scope = people_in_scope(viewer) if viewer is not None else None
-    if scope is not None and (scope.query.where or scope.query.is_empty()):
-        return _Rows.of("certification", _numbers(_certificates_query(ids, today, scope)))
-    # Every certificate (the system, admins): the SQL is compiled once per day and shape.
+def _certificates(viewer: User | None, ids: list[int], today: date, key: tuple[Any, ...]) -> _Rows:
+    """Certificates on the skills that the viewer may see; the SQL compiled once per day,
+    shape and viewer (``key``: ``_viewer_key``)."""
+
+    def build(i: list[int]) -> Any:
+        scope = people_in_scope(viewer) if viewer is not None else None
+        if scope is not None and not (scope.query.where or scope.query.is_empty()):
+            scope = None  # every certificate (admins)
+        return _certificates_query(i, today, scope)
+
     db = router.db_for_read(HeldCertification)
-    compiled = _shaped_sql(
-        f"certificates:{today.isoformat()}",
-        lambda i: _certificates_query(i, today, None),
-        db,
-        ids,
-    )
+    compiled = _shaped_sql(f"certificates:{today.isoformat()}", build, db, ids, viewer=key)
     if compiled is None:
         return _Rows.of("certification", [])
     return _Rows.of("certification", fetch_numbers(*compiled, 7, db))
@@ -777,7 +790,7 @@ def _mentoring_query(ids: list[int]) -> QuerySet[Any]:
     return by_skill.union(by_focus, all=True).order_by()
 
 
-def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
+def _mentoring(viewer: User | None, ids: list[int], key: tuple[Any, ...]) -> _Rows:
     """Pairs on the skills (their skill or a focus skill), as per-item rows. Read for every
     pair on the skills, then kept only where ``Pair.objects.visible_to`` lets the viewer see
     the pair, asked about by those pairs' ids (an index lookup; the scope as a subquery made
@@ -792,10 +805,16 @@ def _mentoring(viewer: User | None, ids: list[int]) -> _Rows:
     if not scope.query.where and not scope.query.is_empty():  # admins see every pair
         return rows
     refs = [int(r) for r in np.unique(rows.ref)]
-    seen = np.fromiter(
-        scope.filter(pk__in=refs).order_by().values_list("pk", flat=True), dtype=np.int64
+    # Compiled once per viewer (``key``) and number of pairs.
+    seen = _shaped_sql(
+        "mentoring:seen",
+        lambda r: scope.filter(pk__in=r).order_by().values_list("pk"),
+        db,
+        refs,
+        viewer=key,
     )
-    return rows.take(np.isin(rows.ref, seen))
+    kept = np.zeros((0, 1)) if seen is None else fetch_numbers(*seen, 1, db)
+    return rows.take(np.isin(rows.ref, kept[:, 0]))
 
 
 # SQL of statements that take no parameter from the request, compiled once per database.
@@ -1074,13 +1093,15 @@ def find_experts(
     # are the evidence. Other text is also looked for in titles (a scan of every title).
     hits = _text_hits("" if resolved.exact else text)
     direct_ids = np.asarray(direct, dtype=np.int64)
+    # Whose articles the viewer reads personally, as id lists (one query; none for admins);
+    # with the viewer, they key the SQL of the scoped statements compiled once.
+    owners = Article.objects.personal_owners(viewer) if viewer is not None else None
+    key = _viewer_key(viewer, owners)
     kinds = {
         "level": _levels(ids),
-        "certification": _certificates(viewer, ids, today).dedupe(direct_ids),
-        "mentoring": _mentoring(viewer, ids).dedupe(direct_ids),
+        "certification": _certificates(viewer, ids, today, key).dedupe(direct_ids),
+        "mentoring": _mentoring(viewer, ids, key).dedupe(direct_ids),
     }
-    # Whose articles the viewer reads personally, as id lists (one query; none for admins).
-    owners = Article.objects.personal_owners(viewer) if viewer is not None else None
     readable = _readable(viewer, owners)
     kinds.update(_summed_evidence(viewer, owners, readable, direct, related, hits, now, hl))
 
@@ -1112,6 +1133,16 @@ def find_experts(
             lambda e: _people_query(None, None, None, "", "", e, soon),
             db,
             exclude,
+        )
+        people = np.zeros((0, 3)) if compiled is None else fetch_numbers(*compiled, 3, db)
+    elif team_id is None and not location.strip() and not wanted:
+        db = router.db_for_read(Person)  # scoped viewers: once per day, shape and viewer
+        compiled = _shaped_sql(
+            f"people:{soon.isoformat()}",
+            lambda e: _people_query(people_scope, levels_scope, None, "", "", e, soon),
+            db,
+            exclude,
+            viewer=key,
         )
         people = np.zeros((0, 3)) if compiled is None else fetch_numbers(*compiled, 3, db)
     else:
@@ -1149,7 +1180,7 @@ def find_experts(
     if not page:
         return ExpertPage([], total, resolved.direct, resolved.related)
     page_ids = [int(id_array[i]) for i in page]
-    links = _links(readable, page_ids, direct, hits)
+    links = _links(readable, page_ids, direct, hits, key)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     on_page = {name: rows.take(np.isin(rows.person, page_ids)) for name, rows in kinds.items()}
     in_page = np.isin(listed_ids, page_ids)
@@ -1361,15 +1392,25 @@ def _links_query(
 
 
 def _links(
-    readable: QuerySet[Article] | None, page_ids: list[int], direct: list[int], hits: _TextHits
+    readable: QuerySet[Article] | None,
+    page_ids: list[int],
+    direct: list[int],
+    hits: _TextHits,
+    key: tuple[Any, ...],
 ) -> dict[int, dict[int, list[dict[str, Any]]]]:
     """Per person on the page, their newest articles and questions they gave the accepted
-    answer to, on the skills asked for (``TOP_ITEMS`` each). One query; for readers of every
-    article asking without text, compiled once per shape."""
+    answer to, on the skills asked for (``TOP_ITEMS`` each). One query; asking without text,
+    compiled once per shape and viewer (``key``: ``_viewer_key``; ``readable`` is that
+    viewer's)."""
     db = router.db_for_read(Article)
-    if readable is None and not hits.articles and not hits.questions:
+    if not hits.articles and not hits.questions:
         compiled = _shaped_sql(
-            "links", lambda p, d: _links_query(None, p, d, hits), db, page_ids, direct
+            "links",
+            lambda p, d: _links_query(readable, p, d, hits),
+            db,
+            page_ids,
+            direct,
+            viewer=key if readable is not None else (),
         )
     else:
         compiled = _compile_now(_links_query(readable, page_ids, direct, hits), db)
