@@ -558,7 +558,7 @@ def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
 
     assert seen() == (False, 0, ["Open"])
     scoped = {k[0] for k in experts._SHAPES if k[3]}
-    assert {"links", "mentoring:seen"} <= scoped
+    assert {"links", "mentoring:seen", "restricted"} <= scoped
     assert {n.split(":")[0] for n in scoped} >= {"certificates", "people"}
     # The outsider joins the employee's team: the team's article counts for them.
     Person.objects.filter(pk=org.outsider.pk).update(team=org.employee.team)

@@ -391,7 +391,12 @@ class Epoch(Func):
 def _decay(field: str, now: datetime, half_life_days: float) -> Any:
     """``0.5 ** (age / half_life)`` of the date in ``field``, computed by the database (the
     same rule as ``ranking.decay``; future dates count as new)."""
-    halves = (Value(now.timestamp()) - Epoch(field)) / Value(half_life_days * 86400.0)
+    return _decay_at(field, now.timestamp(), half_life_days * 86400.0)
+
+
+def _decay_at(field: str, now: float, half_life: float) -> Any:
+    """``_decay`` with "now" and the half-life in seconds (parameters of the statement)."""
+    halves = (Value(float(now)) - Epoch(field)) / Value(float(half_life))
     clamped = Greatest(Value(0.0), Least(halves, Value(MAX_HALF_LIVES)))
     return Power(Value(0.5), clamped, output_field=FloatField())
 
@@ -883,28 +888,44 @@ def _restricted_articles(
     related: list[int],
     now: datetime,
     hl: float,
+    key: tuple[Any, ...],
 ) -> _Rows:
     """What ``_articles`` would sum over the articles of ``_restricted_readable``, tagged with
     the skill asked for or a related one: read per tag (a few hundred rows, driven by those
     articles; the recency weight computed by the database as there) and summed here. One
-    query."""
+    query, compiled once per viewer (``key``: ``_viewer_key``) and number of skills."""
     through = Article.skills.through
-    t = _numbers(
-        through.objects.filter(  # type: ignore[misc]
-            article_id__in=_restricted_readable(viewer, owners), skill_id__in=[direct_id, *related]
+
+    def build(skills: list[int], times: list[float]) -> Any:
+        return (
+            through.objects.filter(  # type: ignore[misc]
+                article_id__in=_restricted_readable(viewer, owners), skill_id__in=skills
+            )
+            .order_by()
+            .annotate(
+                worth=_decay_at("article__updated_at", times[0], times[1]),
+                at=Epoch("article__updated_at"),
+            )
+            .values_list(
+                "article_id",
+                "skill_id",
+                "article__owner_id",
+                "article__created_by__person__id",
+                "worth",
+                "at",
+            )
         )
-        .order_by()
-        .annotate(worth=_decay("article__updated_at", now, hl), at=Epoch("article__updated_at"))
-        .values_list(
-            "article_id",
-            "skill_id",
-            "article__owner_id",
-            "article__created_by__person__id",
-            "worth",
-            "at",
-        ),
-        6,
+
+    db = router.db_for_read(through)
+    compiled = _shaped_sql(
+        "restricted",
+        build,
+        db,
+        list(dict.fromkeys([direct_id, *related])),
+        [now.timestamp(), hl * 86400.0],
+        viewer=key,
     )
+    t = np.zeros((0, 6)) if compiled is None else fetch_numbers(*compiled, 6, db)
     if t.shape[0] == 0:
         return _Rows.of("articles", [], decayed=True)
     article, skill = t[:, 0].astype(np.int64), t[:, 1].astype(np.int64)
@@ -948,6 +969,7 @@ def _summed_evidence(
     hits: _TextHits,
     now: datetime,
     hl: float,
+    key: tuple[Any, ...],
 ) -> dict[str, _Rows]:
     """Articles, accepted answers and votes, recency-weighted and summed per person (and
     related skill).
@@ -973,7 +995,7 @@ def _summed_evidence(
     else:
         # Their own share: the few articles not for everyone that they may read.
         assert viewer is not None
-        parts.append(_restricted_articles(viewer, owners, direct[0], related, now, hl))
+        parts.append(_restricted_articles(viewer, owners, direct[0], related, now, hl, key))
     if hits.articles:  # found by the text, not tagged with the skill (as the reader may see)
         parts.append(_articles(readable, direct, related, hits, now, hl, only_hits=True))
     out = {
@@ -1103,7 +1125,7 @@ def find_experts(
         "mentoring": _mentoring(viewer, ids, key).dedupe(direct_ids),
     }
     readable = _readable(viewer, owners)
-    kinds.update(_summed_evidence(viewer, owners, readable, direct, related, hits, now, hl))
+    kinds.update(_summed_evidence(viewer, owners, readable, direct, related, hits, now, hl, key))
 
     # Who may be listed: active, visible, matching the filters; whose levels the viewer may
     # see (Person.objects.levels_visible_to), flagged on the people's rows: the scope is
