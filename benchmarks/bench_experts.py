@@ -42,13 +42,10 @@ Run:  .venv/bin/python benchmarks/bench_experts.py [--runs 10] [--keep /tmp/fold
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -56,6 +53,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._setup import fresh_database, start_django  # noqa: E402
 
 RAW_SQL = """
 SELECT ps.person_id, ps.level, ps.source, ps.assessed_at
@@ -66,19 +65,7 @@ WHERE ps.skill_id = %s AND p.is_active
 
 def setup_django(database_url: str | None, keep: str | None = None) -> None:
     """Settings for a temporary SQLite data folder (or ``keep``), or ``database_url``."""
-    if keep:  # SQLite: reuse a database built by an earlier run
-        data_dir = keep
-        os.makedirs(data_dir, exist_ok=True)
-    else:
-        data_dir = tempfile.mkdtemp(prefix="seedbed-bench-experts-")
-        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-    os.environ["SEEDBED_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
+    start_django("seedbed-bench-experts-", database_url, keep=keep)
 
 
 def built() -> bool:
@@ -90,17 +77,6 @@ def built() -> bool:
     if "accounts_user" not in connection.introspection.table_names():
         return False
     return User.objects.filter(email="admin@bench.example").exists()
-
-
-def fresh_schema() -> None:
-    """An empty, migrated database (PostgreSQL: the schema is dropped first)."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
 
 
 def build(
@@ -336,7 +312,7 @@ def main() -> None:
         }
         print("reusing the data of an earlier run")
     else:
-        fresh_schema()
+        fresh_database()
         data = build()
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:

@@ -21,38 +21,20 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._setup import fast_passwords, fresh_database, serve_pages, start_django  # noqa: E402
+
 
 def setup_django(database_url: str | None) -> None:
-    os.environ["SEEDBED_DATA_DIR"] = tempfile.mkdtemp(prefix="seedbed-bench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.ROOT_URLCONF = "benchmarks.baseline_urls"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.management import call_command
-
-    if database_url:
-        from django.db import connection
-
-        with connection.cursor() as cur:  # start from an empty schema
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
+    start_django("seedbed-bench-", database_url)
+    serve_pages()
+    fast_passwords()
+    fresh_database()
 
 
 def build(

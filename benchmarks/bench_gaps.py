@@ -32,13 +32,10 @@ Run:  .venv/bin/python benchmarks/bench_gaps.py [--runs 15] [--database-url URL]
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -46,6 +43,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._setup import fast_passwords, fresh_database, serve_pages, start_django  # noqa: E402
 
 # The rows the engine needs for the current matrix: every current level of an active person
 # with its evidence time (as a number, like the engine reads it) and the requirement of the
@@ -66,31 +65,10 @@ WHERE p.is_active
 
 
 def setup_django(database_url: str | None) -> None:
-    data_dir = tempfile.mkdtemp(prefix="seedbed-bench-gaps-")
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)  # 70 MB of SQLite per run
-    os.environ["SEEDBED_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.ROOT_URLCONF = "benchmarks.baseline_urls"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.management import call_command
-
-    if database_url:
-        from django.db import connection
-
-        with connection.cursor() as cur:  # start from an empty schema
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
+    start_django("seedbed-bench-gaps-", database_url)  # 70 MB of SQLite per run, removed
+    serve_pages()
+    fast_passwords()
+    fresh_database()
 
 
 def build(

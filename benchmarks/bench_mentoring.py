@@ -35,13 +35,9 @@ Run:  .venv/bin/python benchmarks/bench_mentoring.py [--runs 15] [--database-url
 from __future__ import annotations
 
 import argparse
-import atexit
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -49,6 +45,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._setup import fast_passwords, fresh_database, start_django  # noqa: E402
 
 ZONES = [
     ("Europe/Berlin", 55),
@@ -62,26 +60,9 @@ WORDS = "I would like to get much better at {a} and understand {b} well enough t
 
 
 def setup_django(database_url: str | None) -> None:
-    data_dir = tempfile.mkdtemp(prefix="seedbed-bench-mentoring-")
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-    os.environ["SEEDBED_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.management import call_command
-
-    if database_url:
-        from django.db import connection
-
-        with connection.cursor() as cur:  # start from an empty schema
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
+    start_django("seedbed-bench-mentoring-", database_url)
+    fast_passwords()
+    fresh_database()
 
 
 def build(

@@ -33,19 +33,18 @@ Run:  .venv/bin/python benchmarks/bench_search.py [--runs 10] [--database-url UR
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._setup import fresh_database, start_django  # noqa: E402
 
 QUERIES = [
     "kubernetes",
@@ -270,29 +269,10 @@ TITLES = [
 def setup_django(database_url: str | None, keep: str | None) -> bool:
     """Set Django up on a fresh database; with ``keep`` (a folder), on the data set an earlier
     run kept there if there is one. Returns whether that data set is reused."""
-    if keep:
-        data_dir = keep
-        Path(keep).mkdir(parents=True, exist_ok=True)
-    else:
-        data_dir = tempfile.mkdtemp(prefix="seedbed-bench-search-")
-        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-    marker = Path(data_dir) / ("built-postgresql" if database_url else "built-sqlite")
+    data_dir = start_django("seedbed-bench-search-", database_url, keep=keep)
+    marker = data_dir / ("built-postgresql" if database_url else "built-sqlite")
     reuse = bool(keep) and marker.exists()
-    os.environ["SEEDBED_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if database_url and not reuse:
-        from django.db import connection
-
-        with connection.cursor() as cur:  # start from an empty schema
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
+    fresh_database(empty=not reuse)  # a kept data set still gets new migrations
     return reuse
 
 

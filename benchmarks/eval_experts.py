@@ -21,14 +21,10 @@ Run:  .venv/bin/python benchmarks/eval_experts.py [--database-url URL] [--per-to
 from __future__ import annotations
 
 import argparse
-import atexit
 import csv
 import json
 import math
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks._setup import fresh_database, start_django  # noqa: E402
+
 COLLECTION = ROOT / "tests" / "data" / "expert_eval"
 RELEVANT = 2  # judged knowledgeable or expert
 DEPTH = 100  # ranks looked at per topic
@@ -319,23 +318,8 @@ def evaluate(loaded: Loaded) -> Report:
 
 
 def setup_django(database_url: str | None) -> None:
-    data_dir = tempfile.mkdtemp(prefix="seedbed-eval-experts-")
-    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-    os.environ["SEEDBED_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "seedbed.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if database_url:
-        from django.db import connection
-
-        with connection.cursor() as cur:  # start from an empty schema
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    call_command("migrate", verbosity=0)
+    start_django("seedbed-eval-experts-", database_url)
+    fresh_database()
 
 
 def main() -> None:
