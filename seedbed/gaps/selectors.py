@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connections
-from django.db.models import BooleanField, Case, FloatField, Func, Q, Value, When
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from seedbed.frameworks.models import RoleRequirement, StrategicNeed
 from seedbed.gaps import analysis as an
+from seedbed.lib.db import EpochSeconds
 from seedbed.people.models import Person, Team
 from seedbed.skills.models import Assertion, Criticality, PersonSkill, Skill
 from seedbed.skills.rules import TIERS
@@ -108,22 +109,6 @@ def _as_datetime(at: date | datetime | None) -> datetime | None:
         return at
     # A date means "as at the end of that day" in the current time zone.
     return timezone.make_aware(datetime.combine(at, time.max))
-
-
-class _EpochSeconds(Func):
-    """A datetime column as seconds since the epoch, computed by the database (NaN for NULL),
-    so that large reads arrive as plain numbers."""
-
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # julianday() parses the stored text in C; NULL stays NULL (read as NaN below).
-        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
-        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def _numbers(qs: Any, ncols: int) -> np.ndarray:
@@ -217,7 +202,7 @@ def load_org_matrix(
     if when is None:
         ev = _numbers(
             PersonSkill.objects.filter(person_filter).values_list(
-                "person_id", "skill_id", "level", _EpochSeconds("last_evidence_at")
+                "person_id", "skill_id", "level", EpochSeconds("last_evidence_at")
             ),
             4,
         )
@@ -226,7 +211,7 @@ def load_org_matrix(
         ev = _numbers(
             Assertion.objects.filter(person_filter, created_at__lte=when)
             .order_by()  # levels_at sorts; the default newest-first order costs a sort in SQL
-            .values_list("id", "person_id", "skill_id", "level", tier, _EpochSeconds("created_at")),
+            .values_list("id", "person_id", "skill_id", "level", tier, EpochSeconds("created_at")),
             6,
         )
     # Query 5: critical skills.
@@ -326,7 +311,7 @@ def matrix_as_at(now: OrgMatrix, *, at: date | datetime, people: Any = None) -> 
             created_at__lte=when,
         )
         .order_by()
-        .values_list("id", "person_id", "skill_id", "level", tier, _EpochSeconds("created_at")),
+        .values_list("id", "person_id", "skill_id", "level", tier, EpochSeconds("created_at")),
         6,
     )
     skill_ids = np.union1d(

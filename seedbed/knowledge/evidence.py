@@ -71,7 +71,8 @@ def _tags(through: Any, column: str, ids: Iterable[int]) -> dict[int, list[int]]
 def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
     """Recompute the rows of ``person_ids`` (``None``: everyone) from articles and answers;
     returns the number of rows written."""
-    from seedbed.knowledge.experts import Epoch, _fetch
+    from seedbed.knowledge.experts import _fetch
+    from seedbed.lib.db import EpochSeconds
 
     people = None if person_ids is None else {int(p) for p in person_ids if p is not None}
     if people is not None and not people:
@@ -92,7 +93,7 @@ def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
         articles = articles.filter(Q(owner_id__in=people) | Q(created_by__person__id__in=people))
     rows = _fetch(
         articles.order_by()
-        .annotate(at=Epoch("updated_at"))
+        .annotate(at=EpochSeconds("updated_at"))
         .values_list("id", "owner_id", "created_by__person__id", "at", "visibility")
     )
     tags = _tags(Article.skills.through, "article_id", {r[0] for r in rows})
@@ -119,7 +120,7 @@ def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
     rows = _fetch(
         answers.filter(Q(question__accepted_answer_id=F("id")) | Q(score__gt=0))
         .order_by()
-        .annotate(at=Epoch("created_at"), accepted=accepted)
+        .annotate(at=EpochSeconds("created_at"), accepted=accepted)
         .values_list("author_id", "question_id", "at", "accepted", "score")
     )
     qtags = _tags(Question.skills.through, "question_id", {r[1] for r in rows})

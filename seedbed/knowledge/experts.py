@@ -50,7 +50,6 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
-    Func,
     Max,
     OuterRef,
     Q,
@@ -84,6 +83,7 @@ from seedbed.knowledge.models import (
     default_finder_weights,
 )
 from seedbed.knowledge.ranking import FloatArray, IntArray
+from seedbed.lib.db import EpochSeconds
 from seedbed.mentoring.models import (
     Pair,
     PairState,
@@ -374,20 +374,6 @@ def _compile_now(qs: QuerySet[Any], db: str) -> tuple[str, list[Any]] | None:
     return sql, list(params)
 
 
-class Epoch(Func):
-    """Seconds since 1970 (UTC) of a date or datetime expression, as a float."""
-
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
 def _decay(field: str, now: datetime, half_life_days: float) -> Any:
     """``0.5 ** (age / half_life)`` of the date in ``field``, computed by the database (the
     same rule as ``ranking.decay``; future dates count as new)."""
@@ -396,7 +382,7 @@ def _decay(field: str, now: datetime, half_life_days: float) -> Any:
 
 def _decay_at(field: str, now: float, half_life: float) -> Any:
     """``_decay`` with "now" and the half-life in seconds (parameters of the statement)."""
-    halves = (Value(float(now)) - Epoch(field)) / Value(float(half_life))
+    halves = (Value(float(now)) - EpochSeconds(field)) / Value(float(half_life))
     clamped = Greatest(Value(0.0), Least(halves, Value(MAX_HALF_LIVES)))
     return Power(Value(0.5), clamped, output_field=FloatField())
 
@@ -504,7 +490,7 @@ def _levels_query(ids: list[int]) -> QuerySet[Any]:
     source = Case(*[When(source=s, then=Value(i)) for i, s in enumerate(SOURCES)], default=Value(0))
     return (
         PersonSkill.objects.filter(skill_id__in=ids)
-        .annotate(at=Epoch("assessed_at"), code=source)
+        .annotate(at=EpochSeconds("assessed_at"), code=source)
         .values_list("person_id", "skill_id", "level", "at", "code")
     )
 
@@ -528,7 +514,7 @@ def _certificates_query(ids: list[int], today: date, scope: QuerySet[Any] | None
     if scope is not None:
         # HeldCertification.objects.visible_to is exactly this filter on its people.
         qs = _within(qs, "person", scope)
-    return qs.annotate(at=Epoch("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
+    return qs.annotate(at=EpochSeconds("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
         "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
     )
 
@@ -645,7 +631,7 @@ def _articles(
                 skill_ref=skill,
                 n=Count(pk),
                 worth=Sum(_decay(date_field, now, hl)),
-                last=Max(Epoch(date_field)),
+                last=Max(EpochSeconds(date_field)),
                 z=Value(0),
             )
             .values_list(person, "skill_ref", "n", "worth", "last", "z", "z")
@@ -746,7 +732,7 @@ def _answers(
                 w_accepted=Sum(decay, filter=accepted),
                 n_votes=Sum("score", filter=voted),
                 w_votes=Sum(F("score") * decay, filter=voted, output_field=FloatField()),
-                last=Max(Epoch("created_at")),
+                last=Max(EpochSeconds("created_at")),
             )
             .values_list(
                 "author_id", "skill_ref", "n_accepted", "w_accepted", "n_votes", "w_votes", "last"
@@ -768,7 +754,7 @@ def _mentoring_query(ids: list[int]) -> QuerySet[Any]:
         pairs.filter(skill_id__in=ids)
         .order_by()
         .annotate(
-            at=Epoch(Coalesce("last_activity_at", "ended_at", "started_at", "created_at")),
+            at=EpochSeconds(Coalesce("last_activity_at", "ended_at", "started_at", "created_at")),
             one=Value(1),
             worth=Value(1.0),
         )
@@ -779,7 +765,7 @@ def _mentoring_query(ids: list[int]) -> QuerySet[Any]:
         through.objects.filter(skill_id__in=ids, pair__in=pairs)  # type: ignore[misc]
         .order_by()
         .annotate(
-            at=Epoch(
+            at=EpochSeconds(
                 Coalesce(
                     "pair__last_activity_at",
                     "pair__ended_at",
@@ -904,7 +890,7 @@ def _restricted_articles(
             .order_by()
             .annotate(
                 worth=_decay_at("article__updated_at", times[0], times[1]),
-                at=Epoch("article__updated_at"),
+                at=EpochSeconds("article__updated_at"),
             )
             .values_list(
                 "article_id",
@@ -1389,12 +1375,12 @@ def _links_query(
     mine = _visible_articles(readable).filter(on_skill).order_by()
     by_owner = (
         mine.filter(owner_id__in=page_ids)
-        .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
+        .annotate(what=Value(ARTICLE), at=EpochSeconds("updated_at"))
         .values_list("what", "owner_id", "id", "title", "at")
     )
     by_author = (
         mine.filter(created_by__person__id__in=page_ids)
-        .annotate(what=Value(ARTICLE), at=Epoch("updated_at"))
+        .annotate(what=Value(ARTICLE), at=EpochSeconds("updated_at"))
         .values_list("what", "created_by__person__id", "id", "title", "at")
     )
     q_tags = Question.skills.through.objects.filter(
@@ -1407,7 +1393,7 @@ def _links_query(
         Answer.objects.filter(author_id__in=page_ids, question__accepted_answer_id=F("id"))
         .filter(on_question)
         .order_by()
-        .annotate(what=Value(ANSWER), at=Epoch("created_at"))
+        .annotate(what=Value(ANSWER), at=EpochSeconds("created_at"))
         .values_list("what", "author_id", "question_id", "question__title", "at")
     )
     return by_owner.union(by_author, answered, all=True).order_by()
