@@ -8,6 +8,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -59,3 +60,30 @@ def fresh_database(*, empty: bool = True) -> None:
         with connection.cursor() as cur:  # start from an empty schema
             cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
+
+
+def raw_full_text(texts: Iterable[str], limit: int = 20) -> Callable[[str], int]:
+    """Issue 6's baseline: the bare full-text statement of each text as the search runs it
+    (typos corrected, synonyms expanded; FTS5 ``MATCH`` ranked by ``bm25`` or a tsvector
+    ``@@`` ranked by ``ts_rank_cd``), the ``limit`` best ids, no visibility. Compiled here;
+    the returned function runs the one for a text and returns how many rows it fetched."""
+    from django.db import connection
+
+    from seedbed.search.backends import full_text
+    from seedbed.search.query import parse
+    from seedbed.search.services import correct
+    from seedbed.search.text import tokens
+
+    backend = full_text()
+    statements = {}
+    for text in texts:
+        fixed, _changed = correct(tokens(text))
+        statements[text] = backend.raw_sql(parse(fixed), limit)
+
+    def run(text: str) -> int:
+        sql, params = statements[text]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return len(cur.fetchall())
+
+    return run

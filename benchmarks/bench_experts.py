@@ -54,7 +54,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._setup import fresh_database, start_django  # noqa: E402
+from benchmarks._setup import fresh_database, raw_full_text, start_django  # noqa: E402
 
 RAW_SQL = """
 SELECT ps.person_id, ps.level, ps.source, ps.assessed_at
@@ -294,10 +294,6 @@ def main() -> None:
     from seedbed.accounts.models import User
     from seedbed.knowledge.experts import find_experts
     from seedbed.knowledge.models import Answer, Article
-    from seedbed.search.backends import full_text
-    from seedbed.search.query import parse
-    from seedbed.search.services import correct
-    from seedbed.search.text import tokens
     from seedbed.skills.models import Skill
 
     translation.activate("en")
@@ -337,18 +333,12 @@ def main() -> None:
         ("text 'rollbacks' + skill", [sids[4]], "rollbacks", sids[4]),
     ]
     # The issue's baseline: the bare full-text statement of the search for the same text (the
-    # text typed, or the name of the skill chosen), as bench_search.py runs it.
-    backend = full_text()
-    fts: dict[str, tuple[str, list[Any]]] = {}
-    for label, _ids, q, sid in cases:
-        fixed, _changed = correct(tokens(q or names[sid]))
-        fts[label] = backend.raw_sql(parse(fixed), 20)
+    # text typed, or the name of the skill chosen): _setup.raw_full_text, as bench_search.py.
+    text_of = {label: q or names[sid] for label, _ids, q, sid in cases}
+    full_text_query = raw_full_text(text_of.values())
 
     def raw_fts(label: str) -> int:
-        sql, params = fts[label]
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return len(cur.fetchall())
+        return full_text_query(text_of[label])
 
     def raw_levels(skill_id: int) -> int:
         with connection.cursor() as cur:

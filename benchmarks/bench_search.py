@@ -44,7 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._setup import fresh_database, start_django  # noqa: E402
+from benchmarks._setup import fresh_database, raw_full_text, start_django  # noqa: E402
 
 QUERIES = [
     "kubernetes",
@@ -501,10 +501,7 @@ def main() -> None:
 
     from django.db import connection
 
-    from seedbed.search.backends import full_text
-    from seedbed.search.query import parse
-    from seedbed.search.services import correct, search
-    from seedbed.search.text import tokens
+    from seedbed.search.services import search
 
     print(f"database: {connection.vendor}")
     t0 = time.perf_counter()
@@ -521,17 +518,7 @@ def main() -> None:
         if args.keep:
             marker = "built-postgresql" if args.database_url else "built-sqlite"
             (Path(args.keep) / marker).write_text(f"{args.people} {args.articles}\n")
-    backend = full_text()
-    raw_sql = {}
-    for q in QUERIES:
-        fixed, _changed = correct(tokens(q))
-        raw_sql[q] = backend.raw_sql(parse(fixed), 20)
-
-    def raw(q: str) -> int:
-        sql, params = raw_sql[q]
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return len(cur.fetchall())
+    raw = raw_full_text(QUERIES)
 
     def run(q: str, who: str) -> int:
         page = search(viewer=world["viewers"][who], q=q, limit=20)
