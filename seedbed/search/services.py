@@ -122,11 +122,11 @@ def check_arguments(q: str, kinds: Collection[str], limit: int, offset: int) -> 
 class _Visibility:
     """What a statement needs to keep only the hits a viewer may see: ``sets`` to read once
     (``WITH name AS MATERIALIZED (sql)``, with parameters) and ``where``, one condition on
-    ``search_searchdocument``'s ``id`` and ``object_id`` naming them (with parameters)."""
+    ``search_searchdocument``'s ``id`` and ``object_id`` naming them (no parameters of its
+    own: every value is in the sets)."""
 
     sets: tuple[tuple[str, str, tuple[Any, ...]], ...]
     where: str
-    params: tuple[Any, ...]
 
     def with_(self) -> tuple[str, list[Any]]:
         """The sets as the start of a ``WITH`` list (ending in a comma), and parameters."""
@@ -155,28 +155,28 @@ def _subquery(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]] | None:
 
 def _condition(
     kind: str, scope: scopes.Scope
-) -> tuple[str, tuple[Any, ...], tuple[str, str, tuple[Any, ...]] | None]:
+) -> tuple[str, tuple[str, str, tuple[Any, ...]] | None]:
     """The SQL condition on a document (``search_searchdocument``'s ``id`` and
     ``object_id``) for "of ``kind``, and the viewer may see its object" (see
-    ``seedbed.search.scopes``), its parameters, and the set it names (read once per
-    statement, never per hit), if any."""
+    ``seedbed.search.scopes``), and the set it names (read once per statement, never per
+    hit), if any."""
     # The kind is read off the id (``models.document_id``): a number, compared per hit.
     is_kind = f"({_DOC}.id >> {ID_BITS}) = {KIND_CODES[kind]}"
     name = f"scope_{kind}"
     if scope.everything:
-        return is_kind, (), None
+        return is_kind, None
     if scope.hidden is not None:
         hidden = _subquery(scope.hidden)
         if hidden is None:
-            return is_kind, (), None
+            return is_kind, None
         where = f"{is_kind} AND {_DOC}.object_id NOT IN (SELECT pk FROM {name})"  # noqa: S608
-        return where, (), (name, hidden[0], hidden[1])
+        return where, (name, hidden[0], hidden[1])
     opened = f"({_DOC}.id & {OPEN_BIT}) <> 0"
     own = _subquery(scope.personal) if scope.personal is not None else None
     if own is None:
-        return f"{is_kind} AND {opened}", (), None
+        return f"{is_kind} AND {opened}", None
     where = f"{is_kind} AND ({opened} OR {_DOC}.object_id IN (SELECT pk FROM {name}))"  # noqa: S608
-    return where, (), (name, own[0], own[1])
+    return where, (name, own[0], own[1])
 
 
 def _visibility_sql(viewer: User) -> _Visibility | None:
@@ -211,9 +211,8 @@ def _visibility_sql(viewer: User) -> _Visibility | None:
     if not parts:
         return None
     visibility = _Visibility(
-        sets=tuple(named for _w, _p, named in parts if named is not None),
-        where=" OR ".join(f"({where})" for where, _p, _n in parts),
-        params=tuple(p for _w, params, _n in parts for p in params),
+        sets=tuple(named for _w, named in parts if named is not None),
+        where=" OR ".join(f"({where})" for where, _n in parts),
     )
     if not ran:
         if len(_VISIBILITY) >= _VISIBILITY_SIZE:
@@ -264,7 +263,7 @@ def _run(
     # The visibility condition names ``search_searchdocument``'s ``id`` and ``object_id``:
     # the backend's hits stand in for the table under that name. Per hit it tests a bit of
     # the id or looks the object up in a set read once for the statement.
-    seen, seen_params = visibility.where, list(visibility.params)
+    seen = visibility.where
     sets, sets_params = visibility.with_()
     columns = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta, p.score"
     per_kind = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL"
@@ -283,13 +282,11 @@ def _run(
         params = [
             *sets_params,
             *hits.params,
-            *seen_params,
             *kind_params,
             limit,
             offset,
             SNIPPET_SOURCE,
             *(hits.matched_params or []),
-            *seen_params,
         ]
     else:
         # One pass: the visible ranked hits are kept, then paged and counted (matching costs
@@ -308,7 +305,6 @@ def _run(
         params = [
             *sets_params,
             *hits.params,
-            *seen_params,
             SNIPPET_SOURCE,
             *kind_params,
             limit,
