@@ -81,9 +81,10 @@ from seedbed.knowledge.models import (
     Question,
     Visibility,
     default_finder_weights,
+    scope_key,
 )
 from seedbed.knowledge.ranking import FloatArray, IntArray
-from seedbed.lib.db import EpochSeconds
+from seedbed.lib.db import EpochSeconds, queries_run
 from seedbed.mentoring.models import (
     Pair,
     PairState,
@@ -313,15 +314,11 @@ _FROM_ARG = object()  # marks a parameter taken from the arguments (then: argume
 
 
 def _viewer_key(viewer: User | None, owners: Owners | None) -> tuple[Any, ...]:
-    """What the scopes of ``viewer`` (``visible_to``, ``personally_visible_to``,
-    ``levels_visible_to``) take from outside the SQL, as the search's ``_visibility_sql``
-    keys them: the user, whether active, their access level, and whose articles they read
-    personally (``Article.objects.personal_owners``: their reporting line and team as id
-    tuples, read once per call), so a change of line, team or access level is a new key.
-    Organisation settings (such as colleagues seeing levels) are evaluated inside the SQL."""
+    """What the scopes of ``viewer`` take from outside the SQL (``scope_key``, as the
+    search keys them); empty for the system."""
     if viewer is None:
         return ()
-    return (viewer.pk, viewer.is_active, viewer.access_level, owners)
+    return scope_key(viewer, owners)
 
 
 def _shaped_sql(
@@ -337,13 +334,7 @@ def _shaped_sql(
         where: dict[Any, tuple[int, int]] = {
             v: (i, j) for i, a in enumerate(stand_ins) for j, v in enumerate(a)
         }
-        ran: list[str] = []
-
-        def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            ran.append(sql)
-            return execute(sql, params, many, context)
-
-        with connections[db].execute_wrapper(spy):
+        with queries_run(db) as ran:
             try:
                 sql, params = build(*stand_ins).query.get_compiler(using=db).as_sql()
             except EmptyResultSet:

@@ -97,6 +97,16 @@ class Owners(NamedTuple):
     teammates: tuple[int, ...]
 
 
+def scope_key(user: User, owners: Owners | None) -> tuple[Any, ...]:
+    """What the scopes of ``user`` (``visible_to``, ``personally_visible_to``,
+    ``levels_visible_to``) take from outside the SQL: the user, whether active, their access
+    level, and whose articles they read personally (``personal_owners``, read per request),
+    so a change of line, team or access level is a new key. Organisation settings (such as
+    colleagues seeing levels) are evaluated inside the SQL. Callers that keep compiled scoped
+    SQL (search, expert finder) key it by this."""
+    return (user.pk, user.is_active, user.access_level, owners)
+
+
 def _personal(user: User, line: Any, teammates: Any) -> Q:
     """Articles ``user`` may read because of who they are: anything they wrote; anything
     owned in their reporting line (which starts with their own person); published team

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import FloatField, Func
 
 
@@ -21,3 +24,18 @@ class EpochSeconds(Func):
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) AS double precision)"
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+@contextmanager
+def queries_run(using: str = DEFAULT_DB_ALIAS) -> Iterator[list[str]]:
+    """The SQL of every query run inside the block (a list filled as they run): compiled
+    SQL may be kept and reused only if building it touched the database not at all (then it
+    depends on nothing but what its cache key holds)."""
+    ran: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    with connections[using].execute_wrapper(spy):
+        yield ran

@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
+from seedbed.lib.db import queries_run
 from seedbed.lib.errors import ServiceError
 from seedbed.search import highlight, scopes, vocabulary
 from seedbed.search.backends import candidate_hits, full_text, semantic
@@ -182,29 +183,16 @@ def _condition(
 def _visibility_sql(viewer: User) -> _Visibility | None:
     """How a statement keeps only what ``viewer`` may see; None for a viewer who may not
     search."""
-    from seedbed.knowledge.models import Article
+    from seedbed.knowledge.models import Article, scope_key
 
     # The owners of the articles the viewer reads personally change with reporting lines and
     # teams: read them (one query), and keep the compiled conditions per list.
     owners = Article.objects.personal_owners(viewer)
-    key = (
-        connection.alias,
-        connection.vendor,
-        viewer.pk,
-        viewer.is_active,
-        viewer.access_level,
-        owners,
-    )
+    key = (connection.alias, connection.vendor, *scope_key(viewer, owners))
     cached = _VISIBILITY.get(key)
     if cached is not None:
         return cached
-    ran: list[str] = []
-
-    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        ran.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(spy):
+    with queries_run(connection.alias) as ran:
         found = scopes.scopes(viewer, owners)
         # Articles first: most hits are articles, and OR stops at the first condition met.
         parts = [_condition(kind, found[kind]) for kind in sorted(found, key=_FIRST.__getitem__)]
