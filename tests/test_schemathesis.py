@@ -124,4 +124,9 @@ def test_api_conforms_to_its_schema(case, world):  # type: ignore[no-untyped-def
         }
     if isinstance(case.body, dict):
         case.body = {k: _existing(ids, k, v, protect) for k, v in case.body.items()}
+    if case.headers:
+        # Headers the schema does not declare are sometimes generated, a Host among them:
+        # Django answers an unknown host (ALLOWED_HOSTS) before any API code runs, with its
+        # plain 400 page. That is the deployment's check, not the API's contract.
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() != "host"}
     case.call_and_validate(headers=world["headers"], checks=CHECKS)
