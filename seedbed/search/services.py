@@ -17,7 +17,8 @@ The query count is fixed (at most four), whatever the number of documents or res
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -276,9 +277,10 @@ def _run(
             SNIPPET_SOURCE,
             *(hits.matched_params or []),
         ]
+    elif hits.rerank:
+        sql, params = _reranked(hits, visibility, kind_sql, kind_params, limit, offset)
     else:
-        # One pass: the visible ranked hits are kept, then paged and counted (matching costs
-        # as much as ranking here: PostgreSQL reads each document's vector for both).
+        # One pass: the visible ranked hits are kept, then paged and counted.
         sql = f"""
             WITH {sets} visible AS MATERIALIZED (
                 SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC} WHERE ({seen})
@@ -298,7 +300,7 @@ def _run(
             limit,
             offset,
         ]
-    with connection.cursor() as cur:
+    with connection.cursor() as cur, _planner(cur, hits.settings):
         cur.execute(sql, params)
         rows = cur.fetchall()
     counts = dict.fromkeys(KINDS, 0)
@@ -308,8 +310,94 @@ def _run(
             counts[_KIND_OF_CODE[int(row[1])]] = int(row[2])
         else:
             page.append(row)
+    if hits.rerank:  # the rows carry their place
+        page.sort(key=lambda r: r[8])
+        return [r[:8] for r in page], counts
     page.sort(key=lambda r: (-r[7], r[0]))
     return page, counts
+
+
+@contextmanager
+def _planner(cur: Any, settings: tuple[tuple[str, str], ...]) -> Iterator[None]:
+    """Run a statement with planner ``settings`` (name, value), then restore them (one
+    query before, one after). Should the statement fail inside a transaction, its rollback
+    restores them (settings are transactional); outside one they are restored here."""
+    if not settings:
+        yield
+        return
+    names = [name for name, _v in settings]
+    reads = ", ".join(["current_setting(%s)"] * len(settings))
+    sets = ", ".join(["set_config(%s, %s, false)"] * len(settings))
+    cur.execute(f"SELECT {reads}, {sets}", [*names, *(v for pair in settings for v in pair)])
+    before = cur.fetchone()[: len(settings)]
+    restore = ", ".join(["set_config(%s, %s, false)"] * len(settings))
+    restore_params = [v for pair in zip(names, before, strict=True) for v in pair]
+    try:
+        yield
+    except Exception:
+        if not connection.in_atomic_block:
+            cur.execute(f"SELECT {restore}", restore_params)
+        raise
+    cur.execute(f"SELECT {restore}", restore_params)
+
+
+def _reranked(
+    hits: Hits,
+    visibility: _Visibility,
+    kind_sql: str,
+    kind_params: list[Any],
+    limit: int,
+    offset: int,
+) -> tuple[str, list[Any]]:
+    """The statement for hits ranked in two steps (``Hits.rerank``): the visible hits with
+    their first score are kept once; the ``candidates`` best of the kinds asked for (then
+    the newest objects) are ranked by the full score and come first, the others follow by
+    the first score. The page is the part of that order asked for; each of its rows carries
+    its place (a ninth column). The counts are of every visible hit."""
+    sets, sets_params = visibility.with_()
+    cut = hits.candidates
+    # One integer orders by the first score (below 2^19), then the newest object, then kind:
+    # sorting tens of thousands of hits by one key costs a fraction of sorting by three.
+    first = (
+        "((CAST({t}.score AS BIGINT) << 44) | ({t}.object_id << 3) | ({t}.id >> "
+        f"{ID_BITS})) DESC"
+    )
+    rerank_params = hits.rerank_params or []
+    parts: list[str] = []
+    parts_params: list[Any] = []
+    if offset < cut:  # from the candidates, ranked by the full score
+        parts.append(f"""
+            SELECT c.id, c.score, row_number() OVER (ORDER BY c.score DESC, c.id) AS place
+            FROM (SELECT r.id, {hits.rerank.replace("{v}", "r.v")} AS score
+                  FROM (SELECT w.id, w.v FROM wanted AS w ORDER BY {first.format(t="w")}
+                        LIMIT %s) AS r
+                  ORDER BY score DESC, r.id LIMIT %s OFFSET %s) AS c
+        """)  # noqa: S608 - pieces are constant SQL; every value is a parameter
+        parts_params += [*rerank_params, cut, min(limit, cut - offset), offset]
+    if offset + limit > cut:  # beyond the candidates, by the first score
+        start = max(offset, cut)
+        parts.append(f"""
+            SELECT t.id, {hits.rerank.replace("{v}", "t.v")} AS score,
+                   %s + row_number() OVER (ORDER BY {first.format(t="t")}) AS place
+            FROM (SELECT w.id, w.object_id, w.score, w.v FROM wanted AS w
+                  ORDER BY {first.format(t="w")} LIMIT %s OFFSET %s) AS t
+        """)  # noqa: S608 - pieces are constant SQL; every value is a parameter
+        parts_params += [*rerank_params, limit, offset + limit - start, start]
+    columns = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta"
+    per_kind = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL"
+    sql = f"""
+        WITH {sets} visible AS MATERIALIZED (
+            SELECT {_DOC}.id, {_DOC}.object_id, {_DOC}.score, {_DOC}.v
+            FROM ({hits.sql}) AS {_DOC} WHERE ({visibility.where})
+        ),
+        wanted AS (SELECT * FROM visible AS {_DOC} WHERE TRUE {kind_sql})
+        SELECT {columns}, p.score, p.place
+        FROM ({" UNION ALL ".join(parts)}) AS p JOIN search_searchdocument d ON d.id = p.id
+        UNION ALL
+        SELECT {per_kind}, NULL, NULL FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
+    """  # noqa: S608 - pieces are constant SQL; every value is a parameter
+    params = [*sets_params, *hits.params, *kind_params, SNIPPET_SOURCE, *parts_params]
+    return sql, params
 
 
 _PLACEHOLDER = 918273645

@@ -25,12 +25,25 @@ class Hits:
     """A subquery of the documents matching a query, with the columns ``id``, ``kind``,
     ``object_id`` and ``score`` (higher is better), and its parameters; ``matched`` (with
     ``matched_params``), if given, is the same without ``score``: what counting needs,
-    when matching without ranking is much cheaper than ranking (FTS5's ``bm25``)."""
+    when matching without ranking is much cheaper than ranking (FTS5's ``bm25``); ``rerank``,
+    if given, ranks in two steps (PostgreSQL, see below)."""
 
     sql: str
     params: list[Any]
     matched: str = ""
     matched_params: list[Any] | None = None
+    # Ranking in two steps, when the full score is dear to compute for every hit: ``sql``
+    # also gives each hit's full-text value as ``v`` and a cheap first ``score`` (an integer
+    # from 0 to 2^19); the
+    # ``candidates`` best by that score (then the newest objects) are ranked by ``rerank``
+    # (with ``rerank_params``), an SQL expression over ``v``, and come first; any further
+    # hits follow in the order of the first score. With ``candidates`` visible hits or
+    # fewer, the order is exactly that of ``rerank``.
+    rerank: str = ""
+    rerank_params: list[Any] | None = None
+    candidates: int = 0
+    # Planner settings for the statement (name, value), restored after it.
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

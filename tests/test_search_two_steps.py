@@ -1,0 +1,108 @@
+"""PostgreSQL's ranking in two steps (``seedbed.search.backends.postgres``): with more
+visible hits than ``CANDIDATES``, the candidates best matched in title and tags (then the
+newest) are ranked by the full text and come first, the others follow by title and tags,
+then newest. Counts stay exact, pages stay disjoint and cover every hit, what the viewer may
+not see is neither counted nor a candidate, and the planner settings are put back. SQLite
+ranks every hit by bm25 in one step (nothing to test here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from seedbed.knowledge.models import Article, Visibility
+from seedbed.search.backends import postgres
+from seedbed.search.index import reindex_all
+from seedbed.search.services import search
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two-step ranking"),
+]
+
+
+def article(title: str, body: str = "", **kw: Any) -> Article:
+    return Article.objects.create(title=title, body=body, **kw)
+
+
+@pytest.fixture
+def library(org: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Article]:
+    """Seven articles on runbooks (two in the title, five in the text only; the oldest
+    says it most often), one private to the lead; three candidates."""
+    made = {
+        "oldest, dense": article("Notes", "runbook " * 40),
+        "body 1": article("Ops week", "the runbook for the billing service"),
+        "body 2": article("Release day", "we followed the runbook"),
+        "title 1": article("Runbook for incidents", "steps in order"),
+        "title 2": article("Database runbook", "restore, then check"),
+        "private": article(
+            "Runbook nobody else reads", "", owner=org.lead, visibility=Visibility.PRIVATE
+        ),
+        "newest": article("Friday", "a runbook was updated"),
+    }
+    reindex_all()
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    return made
+
+
+def _ids(page: Any) -> list[int]:
+    return [r.object_id for r in page.results]
+
+
+def test_candidates_come_first_ranked_fully_then_the_rest(org, library):
+    page = search(viewer=org.user("employee"), q="runbook", kinds=["article"], limit=10)
+    # Counts are exact: every visible hit, never the lead's private article.
+    assert page.total == page.counts["article"] == 6
+    got = _ids(page)
+    assert library["private"].pk not in got
+    # Candidates: the two title hits and the newest text hit, ranked by the full text.
+    first = {library["title 1"].pk, library["title 2"].pk, library["newest"].pk}
+    assert set(got[:3]) == first
+    assert [r.score for r in page.results[:3]] == sorted(
+        (r.score for r in page.results[:3]), reverse=True
+    )
+    # Then the other text hits, newest first — the densest, oldest one last, although its
+    # full score is higher than theirs: the price of not reading every hit's text.
+    assert got[3:] == [library["body 2"].pk, library["body 1"].pk, library["oldest, dense"].pk]
+    assert page.results[5].score > page.results[4].score
+
+
+def test_pages_across_the_cut_are_disjoint_and_cover_every_hit(org, library):
+    whole = _ids(search(viewer=org.user("employee"), q="runbook", kinds=["article"], limit=10))
+    for limit in (1, 2, 4):
+        seen: list[int] = []
+        for offset in range(0, 8, limit):
+            page = search(
+                viewer=org.user("employee"),
+                q="runbook",
+                kinds=["article"],
+                limit=limit,
+                offset=offset,
+            )
+            assert page.total == 6
+            seen += _ids(page)
+        assert seen == whole
+
+
+def test_the_lead_counts_and_may_rank_their_private_article(org, library):
+    page = search(viewer=org.user("lead"), q="runbook", kinds=["article"], limit=10)
+    assert page.total == 7
+    assert library["private"].pk in _ids(page)[:3]  # a title hit, and newer than the rest
+
+
+def test_up_to_the_candidates_the_order_is_the_full_ranking(org, library, monkeypatch):
+    monkeypatch.setattr(postgres, "CANDIDATES", 100)
+    page = search(viewer=org.user("employee"), q="runbook", kinds=["article"], limit=10)
+    scores = [r.score for r in page.results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_planner_settings_are_put_back(org, library):
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+        before = cur.fetchone()
+        search(viewer=org.user("employee"), q="runbook")
+        cur.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+        assert cur.fetchone() == before
