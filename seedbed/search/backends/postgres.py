@@ -1,31 +1,39 @@
 """PostgreSQL text search: ``search_vector`` (title weight A, extra B, body D) with a GIN
 index, ranked with ``ts_rank_cd``.
 
+The vector is built here (``vector``) from the tokens of ``seedbed.search.text``: each at its
+position, as ``to_tsvector('simple', ...)`` would place them (no stemming, no stop words), so
+PostgreSQL sees the same words as SQLite's FTS5 does; and each phrase of the synonym list
+("how to") also as one lexeme, so a phrase query is a look-up in the GIN index. As ``<->`` of
+its words it would make PostgreSQL read the vector of every document holding both words
+(60,000 of 100,000 for "how to"). Queries are cast to ``tsquery``, not parsed again. After a
+change to the synonym list, rebuild the index (``seedbed manage search_reindex``). Only core
+features are used (no pg_trgm, unaccent or RUM).
+
 Ranking reads each hit's full vector (about 2 KB for an article, kept out of line), some
-3 µs a hit: fine for a topic, too dear for an everyday word that 50,000 articles hold. So it
-ranks in two steps (``Hits.rerank``): every hit gets a first score from ``search_head``,
-its title and tag words (migration 0004: a short vector kept in the row): how many of the
+1-3 µs a hit: fine for a topic, too dear for an everyday word that 50,000 articles hold. So
+it ranks in two steps (``Hits.rerank``): every hit gets a first score from ``search_head``,
+its title and tag words (migration 0004: a short vector kept in the row) — how many of the
 query's words (groups) are among them; the ``CANDIDATES`` best (then the newest) are ranked
-by the full vector and come first, the rest follow by the first score, then the newest. A query with up to ``CANDIDATES`` visible
-hits — every topic query of the benchmark — is ranked exactly as with one step.
+by the full vector and come first, the rest follow by the first score, then the newest. A
+query with up to ``CANDIDATES`` visible hits (every topic query of the benchmark) is ranked
+exactly as in one step.
 
 Hits are found through the GIN index, which answers ``@@`` without reading any vector; a
 sequential scan would read every document's vector, and the planner, which does not count
 that, may prefer it for very common words. The statement therefore runs with
 ``enable_seqscan`` off (and JIT off, which would compile for the cost that adds).
-
-The vector is built from text already split into tokens by ``seedbed.search.text`` (with the
-``simple`` configuration: no stemming, no stop words), so PostgreSQL sees the same words as
-SQLite's FTS5 does. Only core features are used (no pg_trgm or unaccent).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection
 
+from seedbed.search import synonyms
 from seedbed.search.backends.base import Hits, Row
 from seedbed.search.query import Group, Query, Term
 from seedbed.search.text import tokens
@@ -35,24 +43,61 @@ WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
 RANK = f"ts_rank_cd({WEIGHTS}, search_searchdocument.search_vector, q.q, 1)"
 # The first score: how many of the query's groups title and tag words match (``@@`` on a
 # short vector: a fraction of a microsecond, a tenth of what ``ts_rank_cd`` of it costs).
-HEAD_HIT = "CAST(search_searchdocument.search_head @@ to_tsquery('simple', %s) AS integer)"
+HEAD_HIT = "CAST(search_searchdocument.search_head @@ CAST(%s AS tsquery) AS integer)"
 # The full score of a hit's vector ``{v}`` (a column named by the search).
-RERANK = f"ts_rank_cd({WEIGHTS}, {{v}}, to_tsquery('simple', %s), 1)"
+RERANK = f"ts_rank_cd({WEIGHTS}, {{v}}, CAST(%s AS tsquery), 1)"
 # Hits ranked by their full vector; more are ordered by the first score only.
 CANDIDATES = 5000
 PLANNER = (("enable_seqscan", "off"), ("jit", "off"))
-_VECTOR = (
-    "setweight(to_tsvector('simple', v.t), 'A') || setweight(to_tsvector('simple', v.e), 'B')"
-    " || setweight(to_tsvector('simple', v.b), 'D')"
-)
 _BATCH = 500
+# PostgreSQL's limits for a vector (``to_tsvector`` keeps within them the same way).
+MAX_POSITION = 16383
+MAX_POSITIONS = 255
+MAX_LEXEME_BYTES = 2047
+_WEIGHT = {"title": "A", "extra": "B", "body": "D"}
+
+
+@cache
+def _phrases() -> tuple[frozenset[tuple[str, ...]], tuple[int, ...]]:
+    """The synonym list's phrases (entries of two or more words) and their lengths."""
+    phrases = frozenset(entry for entry in synonyms.table() if len(entry) > 1)
+    return phrases, tuple(sorted({len(p) for p in phrases}))
+
+
+def vector(title: str, extra: str, body: str) -> str:
+    """The text of a document's ``tsvector``: each token of title (weight A), extra (B) and
+    body (D) at its position, as ``to_tsvector('simple', ...)`` of the three would give; and
+    each phrase of the synonym list found in the text also as one lexeme ("how to") at the
+    position of its first word. A phrase query is then a look-up of that lexeme in the GIN
+    index; as ``<->`` of its words it would need every matching document's vector read."""
+    phrases, lengths = _phrases()
+    positions: dict[str, list[str]] = {}
+
+    def add(lexeme: str, at: int, weight: str) -> None:
+        seen = positions.setdefault(lexeme, [])
+        if len(seen) < MAX_POSITIONS and (not seen or int(seen[-1][:-1]) < at):
+            seen.append(f"{at}{weight}")
+
+    position = 0
+    for field, text in (("title", title), ("extra", extra), ("body", body)):
+        weight = _WEIGHT[field]
+        words = tokens(text)
+        for i, word in enumerate(words):
+            position += 1
+            at = min(position, MAX_POSITION)
+            if len(word.encode()) <= MAX_LEXEME_BYTES:
+                add(word, at, weight)
+            for size in lengths:
+                if i + size <= len(words) and tuple(words[i : i + size]) in phrases:
+                    add(" ".join(words[i : i + size]), at, weight)
+    # Tokens are letters and digits (and a phrase's spaces): quoted, never syntax.
+    return " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in positions.items())
 
 
 def _phrase(term: Term, prefix: bool) -> str:
-    words = [f"'{w}'" for w in term.words]  # letters and digits only: never syntax
-    if prefix:
-        words[-1] += ":*"
-    return " <-> ".join(words)
+    # A phrase is one lexeme of the vector (``vector``); tokens are letters and digits only,
+    # so quoting makes them text, never syntax.
+    return f"'{' '.join(term.words)}'" + (":*" if prefix else "")
 
 
 def _term(term: Term) -> str:
@@ -66,12 +111,9 @@ def _group(group: Group) -> str:
 
 
 def render(query: Query) -> str:
-    """The ``to_tsquery('simple', ...)`` text of ``query``."""
+    """The ``tsquery`` text of ``query`` (cast, not parsed again: its lexemes are tokens
+    already, as the vector's are)."""
     return " & ".join(_group(group) for group in query.groups)
-
-
-def normalised(text: str) -> str:
-    return " ".join(tokens(text))
 
 
 class PostgresFullText:
@@ -82,7 +124,7 @@ class PostgresFullText:
             "search_searchdocument.id, search_searchdocument.kind, search_searchdocument.object_id"
         )
         source = (
-            "FROM search_searchdocument, to_tsquery('simple', %s) AS q(q) "
+            "FROM search_searchdocument, CAST(%s AS tsquery) AS q(q) "
             "WHERE search_searchdocument.search_vector @@ q.q"
         )
         full = render(query)
@@ -103,7 +145,7 @@ class PostgresFullText:
     def raw_sql(self, query: Query, limit: int) -> tuple[str, list[Any]]:
         return (
             f"SELECT search_searchdocument.id, {RANK} AS r "  # noqa: S608 - constant SQL
-            "FROM search_searchdocument, to_tsquery('simple', %s) AS q(q) "
+            "FROM search_searchdocument, CAST(%s AS tsquery) AS q(q) "
             "WHERE search_searchdocument.search_vector @@ q.q ORDER BY r DESC LIMIT %s",
             [render(query), limit],
         )
@@ -113,14 +155,13 @@ class PostgresFullText:
         with connection.cursor() as cur:
             for start in range(0, len(rows), _BATCH):
                 batch = rows[start : start + _BATCH]
-                values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text)"] * len(batch))
+                values = ", ".join(["(%s::bigint, %s::tsvector)"] * len(batch))
                 params: list[Any] = []
                 for row in batch:
-                    params += [row.id, normalised(row.title), normalised(row.extra)]
-                    params.append(normalised(row.body))
+                    params += [row.id, vector(row.title, row.extra, row.body)]
                 cur.execute(
-                    f"UPDATE search_searchdocument AS d SET search_vector = {_VECTOR} "  # noqa: S608 - constant SQL
-                    f"FROM (VALUES {values}) AS v(id, t, e, b) WHERE d.id = v.id",
+                    "UPDATE search_searchdocument AS d SET search_vector = v.v "  # noqa: S608 - constant SQL
+                    f"FROM (VALUES {values}) AS v(id, v) WHERE d.id = v.id",
                     params,
                 )
 

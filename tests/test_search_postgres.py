@@ -1,9 +1,14 @@
-"""PostgreSQL's ranking in two steps (``seedbed.search.backends.postgres``): with more
-visible hits than ``CANDIDATES``, the candidates best matched in title and tags (then the
-newest) are ranked by the full text and come first, the others follow by title and tags,
-then newest. Counts stay exact, pages stay disjoint and cover every hit, what the viewer may
-not see is neither counted nor a candidate, and the planner settings are put back. SQLite
-ranks every hit by bm25 in one step (nothing to test here)."""
+"""What only PostgreSQL's backend does (``seedbed.search.backends.postgres``).
+
+- Vectors are built in Python: the same as ``to_tsvector('simple', ...)`` of the three
+  fields, plus each phrase of the synonym list as one lexeme; a phrase query finds exactly
+  the documents with its words in a row, as on SQLite.
+- Ranking in two steps: with more visible hits than ``CANDIDATES``, the candidates best
+  matched in title and tags (then the newest) are ranked by the full text and come first,
+  the others follow by title and tags, then newest. Counts stay exact, pages stay disjoint
+  and cover every hit, what the viewer may not see is neither counted nor a candidate, and
+  the planner settings are put back. SQLite ranks every hit by bm25 in one step.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,58 @@ from seedbed.knowledge.models import Article, Visibility
 from seedbed.search.backends import postgres
 from seedbed.search.index import reindex_all
 from seedbed.search.services import search
+from seedbed.search.text import tokens
+
+# --- vectors -------------------------------------------------------------------------------
+
+TEXTS = [
+    (
+        "Kubernetes upgrades",
+        "k8s kube Kubernetes",
+        "Steps for the cluster, in order. Zürich 2024 v2",
+    ),
+    ("", "", "one"),
+    ("Only a title", "", ""),
+    ("Ünïcödé", "Ops\nTeam", "word " * 300 + "end"),  # more than 256 positions of a word
+    ("a", "b", "a b a b"),
+]
+
+
+@pytest.mark.parametrize(("title", "extra", "body"), TEXTS)
+def test_vector_is_what_to_tsvector_gives(title, extra, body):
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT %s::tsvector = setweight(to_tsvector('simple', %s), 'A') || "
+            "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'D')",
+            [
+                postgres.vector(title, extra, body),
+                " ".join(tokens(title)),
+                " ".join(tokens(extra)),
+                " ".join(tokens(body)),
+            ],
+        )
+        assert cur.fetchone()[0] is True
+
+
+def test_a_phrase_of_the_synonym_list_is_also_one_lexeme():
+    text = postgres.vector("How to deploy", "", "Here is how  to roll back; how and to")
+    assert "'how to':1A,6D " in text
+    assert text.count("'how to'") == 1
+
+
+def test_phrase_queries_find_the_words_in_a_row_only(org):
+    a = article("Deploying, a how-to", "First the build.")
+    article("How we work", "A note to the team.")  # both words, not in a row
+    b = article("Release guide", "Tag, then build.")  # a synonym
+    reindex_all()
+    page = search(viewer=org.user("employee"), q="how to", kinds=["article"])
+    assert {r.object_id for r in page.results} == {a.pk, b.pk}
+    assert page.total == 2
+
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's two-step ranking"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend"),
 ]
 
 
