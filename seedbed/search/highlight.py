@@ -7,6 +7,7 @@ Every piece of the text is escaped first; only then are ``<mark>`` tags put arou
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -78,15 +79,17 @@ def _hits(text: str, matcher: Matcher) -> list[tuple[int, int, str]]:
 
 
 def _render(text: str, hits: list[tuple[int, int, str]], start: int, end: int) -> str:
+    # The standard library's escape, as Django's ``escape`` does it (the same five
+    # characters), without its lazy-string wrapper: a page of results escapes 2,000 pieces.
     out: list[str] = []
     pos = start
     for s, e, _word in hits:
         if s < start or e > end:
             continue
-        out.append(escape(text[pos:s]))
-        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
         pos = e
-    out.append(escape(text[pos:end]))
+    out.append(html.escape(text[pos:end]))
     return "".join(out)
 
 
