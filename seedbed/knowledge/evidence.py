@@ -263,45 +263,68 @@ assert max(EvidenceKind.values) < KIND_SPAN
 PERSON, SKILL, COUNT, WORTH, LAST = range(5)
 
 
+def _packed(columns: int) -> str:
+    """Every row of a subquery ``rows (c0, c1, ...)`` in one ``bytea``: 8 bytes per value
+    (as ``float8send`` writes them), NULL as NaN."""
+    packed = " || ".join(
+        f"COALESCE(float8send(c{i}::float8), float8send('NaN'::float8))" for i in range(columns)
+    )
+    return f"string_agg({packed}, ''::bytea)"
+
+
+def _unpacked(data: Any, columns: int) -> Any:
+    if data is None:  # no rows
+        return np.zeros((0, columns), dtype=np.float64)
+    return np.frombuffer(bytes(data), dtype=">f8").astype(np.float64).reshape(-1, columns)
+
+
 def fetch_numbers(sql: str, params: Sequence[Any], columns: int, using: str = "default") -> Any:
     """The rows of ``sql`` (``columns`` numeric columns) as a float array, NULL as NaN. On
     PostgreSQL the rows come packed in one ``bytea`` (8 bytes per value, as ``float8send``
     writes them) that NumPy reads as it is: thousands of rows are not made into Python
     tuples and numbers first (half the time of reading the evidence table). Values are the
     same: ids and counts are exact in a float up to 2**53."""
+    return fetch_many([(sql, params, columns)], using)[0]
+
+
+def fetch_many(
+    statements: Sequence[tuple[str, Sequence[Any], int]], using: str = "default"
+) -> list[Any]:
+    """``fetch_numbers`` of several statements (SQL, parameters, columns). On PostgreSQL in
+    one round trip: one row of one packed ``bytea`` per statement, each statement a scalar
+    subquery (planned and run as on its own; each round trip costs there). On SQLite one
+    after the other."""
+    if not statements:
+        return []
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            try:  # a third faster than np.array over the tuples
-                flat = itertools.chain.from_iterable(rows)
-                table = np.fromiter(flat, dtype=np.float64, count=len(rows) * columns)
-            except TypeError:  # a NULL: np.array makes it NaN
-                table = np.array(rows, dtype=np.float64)
-            return table.reshape(-1, columns)
-        names = ", ".join(f"c{i}" for i in range(columns))
-        packed = " || ".join(
-            f"COALESCE(float8send(c{i}::float8), float8send('NaN'::float8))" for i in range(columns)
-        )
-        cursor.execute(
-            f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS rows ({names})",  # noqa: S608
-            params,
-        )
-        data = cursor.fetchone()[0]
-    if data is None:  # no rows
-        return np.zeros((0, columns), dtype=np.float64)
-    return np.frombuffer(bytes(data), dtype=">f8").astype(np.float64).reshape(-1, columns)
+            out = []
+            for sql, params, columns in statements:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+                try:  # a third faster than np.array over the tuples
+                    flat = itertools.chain.from_iterable(rows)
+                    table = np.fromiter(flat, dtype=np.float64, count=len(rows) * columns)
+                except TypeError:  # a NULL: np.array makes it NaN
+                    table = np.array(rows, dtype=np.float64)
+                out.append(table.reshape(-1, columns))
+            return out
+        parts = []
+        values: list[Any] = []
+        for sql, params, columns in statements:
+            names = ", ".join(f"c{i}" for i in range(columns))
+            subquery = f"(SELECT {_packed(columns)} FROM ({sql}) AS rows ({names}))"  # noqa: S608
+            parts.append(subquery)
+            values.extend(params)
+        cursor.execute("SELECT " + ", ".join(parts), values)
+        row = cursor.fetchone()
+    return [_unpacked(data, st[2]) for data, st in zip(row, statements, strict=True)]
 
 
-def read_evidence(
-    direct_id: int, related: list[int], now_s: float, hl: float
-) -> dict[int, np.ndarray[Any, np.dtype[np.float64]]] | None:
-    """Evidence per kind for one skill asked for and its related skills, from the read
-    table, as float arrays of (person, skill, count, worth at ``now_s``, newest date):
-    direct ones pooled (skill -1), related ones without the items also tagged with
-    ``direct_id``. ``None`` when the table was built with another half-life (the finder
-    then sums at query time). One query; no Python loop over the rows."""
+def evidence_sql(direct_id: int, related: list[int], hl: float) -> tuple[str, list[Any]]:
+    """The statement of ``read_evidence`` (five columns), for callers that fetch it with
+    others (``fetch_many``) and pass its rows as ``table``."""
     table = ExpertEvidence._meta.db_table
     ids = [direct_id, *related]
     marks = ", ".join(["%s"] * len(ids))
@@ -309,14 +332,25 @@ def read_evidence(
     # in 8 ms instead of 13): the kind, whether the row holds the items also tagged with
     # ``direct_id`` and the count share one integer (exact in a float), and a row built with
     # another half-life reads NULL (NaN) as its worth.
-    t = fetch_numbers(
+    return (
         f"SELECT person_id, skill_id, "  # noqa: S608 - constant SQL; values are parameters
         f"(count * {KIND_SPAN} + kind) * 2 + CASE WHEN also_skill_id IS NULL THEN 0 ELSE 1 END, "
         f"CASE WHEN half_life_days = %s THEN log_worth END, last_at FROM {table} "
         f"WHERE skill_id IN ({marks}) AND (also_skill_id IS NULL OR also_skill_id = %s)",
         [float(hl), *ids, direct_id],
-        5,
     )
+
+
+def read_evidence(
+    direct_id: int, related: list[int], now_s: float, hl: float, *, table: Any = None
+) -> dict[int, np.ndarray[Any, np.dtype[np.float64]]] | None:
+    """Evidence per kind for one skill asked for and its related skills, from the read
+    table, as float arrays of (person, skill, count, worth at ``now_s``, newest date):
+    direct ones pooled (skill -1), related ones without the items also tagged with
+    ``direct_id``. ``None`` when the table was built with another half-life (the finder
+    then sums at query time). One query (none with ``table``: the rows of ``evidence_sql``
+    fetched by the caller); no Python loop over the rows."""
+    t = fetch_numbers(*evidence_sql(direct_id, related, hl), 5) if table is None else table
     if t.shape[0] and np.isnan(t[:, 3]).any():
         return None
     person, skill, code = (t[:, i].astype(np.int64) for i in range(3))

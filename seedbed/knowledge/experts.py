@@ -36,7 +36,7 @@ mentees they said they can take). Someone who mentors nowhere is not limited by 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -66,10 +66,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rapidfuzz import fuzz, process
 
+from seedbed.accounts.models import OrgSettings
 from seedbed.certifications.models import HeldCertification
-from seedbed.certifications.selectors import people_in_scope
 from seedbed.knowledge import ranking
-from seedbed.knowledge.evidence import fetch_numbers, read_evidence
+from seedbed.knowledge.evidence import evidence_sql, fetch_many, fetch_numbers, read_evidence
 from seedbed.knowledge.models import (
     OPEN_TO_ALL,
     Answer,
@@ -365,6 +365,19 @@ def _compile_now(qs: QuerySet[Any], db: str) -> tuple[str, list[Any]] | None:
     return sql, list(params)
 
 
+def _fetch_all(
+    statements: dict[str, tuple[tuple[str, list[Any]] | None, int]], db: str
+) -> dict[str, Any]:
+    """Per name, the float rows of a compiled statement (SQL and parameters, or ``None``:
+    nothing can match) of so many columns, all fetched at once (``fetch_many``: one round
+    trip on PostgreSQL)."""
+    asked = [(name, compiled, n) for name, (compiled, n) in statements.items() if compiled]
+    rows = fetch_many([(*compiled, n) for _name, compiled, n in asked], db)
+    out = {name: np.zeros((0, n)) for name, (_c, n) in statements.items()}
+    out.update({name: t for (name, _c, _n), t in zip(asked, rows, strict=True)})
+    return out
+
+
 def _decay(field: str, now: datetime, half_life_days: float) -> Any:
     """``0.5 ** (age / half_life)`` of the date in ``field``, computed by the database (the
     same rule as ``ranking.decay``; future dates count as new)."""
@@ -486,45 +499,46 @@ def _levels_query(ids: list[int]) -> QuerySet[Any]:
     )
 
 
-def _levels(ids: list[int]) -> _Rows:
-    """Current levels on the skills, of everyone: which of them the viewer may see is read
-    with the people (``find_experts``), and the rows of people who left or are not listed
-    are dropped with the candidates. Five columns (on SQLite each value read costs)."""
-    db = router.db_for_read(PersonSkill)
-    compiled = _shaped_sql("levels", _levels_query, db, ids)
-    t = np.zeros((0, 5)) if compiled is None else fetch_numbers(*compiled, 5, db)
+def _levels(t: Any) -> _Rows:
+    """Current levels on the skills, of everyone, from the rows of ``_levels_query``: which
+    of them the viewer may see is read with the people (``find_experts``), and the rows of
+    people who left or are not listed are dropped with the candidates. Five columns (on
+    SQLite each value read costs)."""
     one = np.ones((t.shape[0], 1))
     # (person, skill, count 1, level, at, the skill again, source)
     return _Rows.of("level", np.hstack([t[:, :2], one, t[:, 2:4], t[:, 1:2], t[:, 4:5]]))
 
 
-def _certificates_query(ids: list[int], today: date, scope: QuerySet[Any] | None) -> Any:
+def _certificates_query(ids: list[int], today: date, line: Sequence[int] | None) -> Any:
+    """Certificates on the skills; with ``line`` (a reporting line as ids,
+    ``Owners.line``), those of its people only: ``people_in_scope`` of a viewer who is not
+    an admin is their reporting line (``reporting_line_of``), and
+    ``HeldCertification.objects.visible_to`` is exactly that filter on its people."""
     qs = HeldCertification.objects.filter(
         certification__skill_id__in=ids, person__is_active=True
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-    if scope is not None:
-        # HeldCertification.objects.visible_to is exactly this filter on its people.
-        qs = _within(qs, "person", scope)
+    if line is not None:
+        qs = qs.filter(person_id__in=line)
     return qs.annotate(at=EpochSeconds("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
         "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
     )
 
 
-def _certificates(viewer: User | None, ids: list[int], today: date, key: tuple[Any, ...]) -> _Rows:
-    """Certificates on the skills that the viewer may see; the SQL compiled once per day,
-    shape and viewer (``key``: ``_viewer_key``)."""
-
-    def build(i: list[int]) -> Any:
-        scope = people_in_scope(viewer) if viewer is not None else None
-        if scope is not None and not (scope.query.where or scope.query.is_empty()):
-            scope = None  # every certificate (admins)
-        return _certificates_query(i, today, scope)
-
+def _certificates_sql(
+    owners: Owners | None, ids: list[int], today: date, key: tuple[Any, ...]
+) -> tuple[str, list[Any]] | None:
+    """Certificates on the skills that the viewer may see (``owners``: theirs, ``None``
+    for the system and admins, who see all); compiled once per day, shape and viewer
+    (``key``: ``_viewer_key``). Seven columns, as ``_Rows.of``."""
+    line = None if owners is None else owners.line
     db = router.db_for_read(HeldCertification)
-    compiled = _shaped_sql(f"certificates:{today.isoformat()}", build, db, ids, viewer=key)
-    if compiled is None:
-        return _Rows.of("certification", [])
-    return _Rows.of("certification", fetch_numbers(*compiled, 7, db))
+    return _shaped_sql(
+        f"certificates:{today.isoformat()}",
+        lambda i: _certificates_query(i, today, line),
+        db,
+        ids,
+        viewer=key,
+    )
 
 
 def _readable(viewer: User | None, owners: Owners | None) -> QuerySet[Article] | None:
@@ -739,8 +753,16 @@ def _answers(
     return _Rows.of("accepted_answers", acc, decayed=True), _Rows.of("votes", votes, decayed=True)
 
 
-def _mentoring_query(ids: list[int]) -> QuerySet[Any]:
+def _mentoring_query(ids: list[int], line: Sequence[int] | None = None) -> QuerySet[Any]:
+    """Pairs on the skills (their skill or a focus skill), as per-item rows; with ``line``
+    (a reporting line as ids, ``Owners.line``), only the pairs whose mentor or mentee is
+    in it: for a viewer who is not an admin, ``Pair.objects.visible_to`` is the pairs
+    (once published) whose mentor or mentee is in their reporting line
+    (``reporting_line_of``, which starts with their own person), and the states read
+    here are all published ones."""
     pairs = Pair.objects.filter(state__in=MENTORING_STATES, mentor__is_active=True)
+    if line is not None:
+        pairs = pairs.filter(Q(mentor_id__in=line) | Q(mentee_id__in=line))
     by_skill = (
         pairs.filter(skill_id__in=ids)
         .order_by()
@@ -772,31 +794,19 @@ def _mentoring_query(ids: list[int]) -> QuerySet[Any]:
     return by_skill.union(by_focus, all=True).order_by()
 
 
-def _mentoring(viewer: User | None, ids: list[int], key: tuple[Any, ...]) -> _Rows:
-    """Pairs on the skills (their skill or a focus skill), as per-item rows. Read for every
-    pair on the skills, then kept only where ``Pair.objects.visible_to`` lets the viewer see
-    the pair, asked about by those pairs' ids (an index lookup; the scope as a subquery made
-    PostgreSQL build the whole visible set from its recursive reporting line each time).
-    One query, two for viewers who may not see every pair."""
+def _mentoring_sql(
+    owners: Owners | None, ids: list[int], key: tuple[Any, ...]
+) -> tuple[str, list[Any]] | None:
+    """The pairs on the skills that the viewer may see (``owners``: theirs, ``None`` for
+    the system and admins, who see every pair), compiled once per shape and viewer (``key``:
+    ``_viewer_key``); the visibility is an index lookup on the pair's people (as a subquery
+    of ``visible_to`` PostgreSQL built the whole visible set from its recursive reporting
+    line each time). Seven columns, as ``_Rows.of``."""
     db = router.db_for_read(Pair)
-    compiled = _shaped_sql("mentoring", _mentoring_query, db, ids)
-    rows = _Rows.of("mentoring", [] if compiled is None else fetch_numbers(*compiled, 7, db))
-    if viewer is None or rows.ref.shape[0] == 0:
-        return rows
-    scope = Pair.objects.visible_to(viewer)
-    if not scope.query.where and not scope.query.is_empty():  # admins see every pair
-        return rows
-    refs = [int(r) for r in np.unique(rows.ref)]
-    # Compiled once per viewer (``key``) and number of pairs.
-    seen = _shaped_sql(
-        "mentoring:seen",
-        lambda r: scope.filter(pk__in=r).order_by().values_list("pk"),
-        db,
-        refs,
-        viewer=key,
-    )
-    kept = np.zeros((0, 1)) if seen is None else fetch_numbers(*seen, 1, db)
-    return rows.take(np.isin(rows.ref, kept[:, 0]))
+    if owners is None:
+        return _shaped_sql("mentoring", _mentoring_query, db, ids)
+    line = owners.line
+    return _shaped_sql("mentoring:line", lambda i: _mentoring_query(i, line), db, ids, viewer=key)
 
 
 # SQL of statements that take no parameter from the request, compiled once per database.
@@ -825,23 +835,24 @@ def _capacity_query() -> QuerySet[Any]:
     )
 
 
-def _mentor_capacity() -> dict[int, bool]:
-    """Person id -> has spare capacity, for everyone who mentors in an open or running
-    programme (see the module docstring). One query, one row per such participation; its
-    SQL is the same for every request (compiled once)."""
+def _capacity_sql() -> tuple[str, list[Any]]:
+    """(person, capacity, live pairs) of every participation as a mentor in an open or
+    running programme; the same for every request (compiled once per database)."""
     db = router.db_for_read(Participant)
     key = f"capacity:{db}"
     if key not in _COMPILED:
         sql, params = _capacity_query().query.get_compiler(using=db).as_sql()
         _COMPILED[key] = (sql, tuple(params))
     sql, params = _COMPILED[key]
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    spare: dict[int, bool] = {}
-    for pid, capacity, n_live in rows:
-        spare[pid] = spare.get(pid, False) or n_live < capacity
-    return spare
+    return sql, list(params)
+
+
+def _full_mentors(t: Any) -> IntArray:
+    """People who mentor in an open or running programme and have no spare capacity in any
+    of those participations (see the module docstring), from the rows of ``_capacity_sql``."""
+    person = t[:, 0].astype(np.int64)
+    spare = t[:, 2] < t[:, 1]
+    return np.setdiff1d(person, person[spare])
 
 
 def _restricted_readable(viewer: User, owners: Owners | None) -> QuerySet[Any]:
@@ -858,7 +869,7 @@ def _restricted_readable(viewer: User, owners: Owners | None) -> QuerySet[Any]:
     )
 
 
-def _restricted_articles(
+def _restricted_sql(
     viewer: User,
     owners: Owners | None,
     direct_id: int,
@@ -866,11 +877,12 @@ def _restricted_articles(
     now: datetime,
     hl: float,
     key: tuple[Any, ...],
-) -> _Rows:
-    """What ``_articles`` would sum over the articles of ``_restricted_readable``, tagged with
-    the skill asked for or a related one: read per tag (a few hundred rows, driven by those
-    articles; the recency weight computed by the database as there) and summed here. One
-    query, compiled once per viewer (``key``: ``_viewer_key``) and number of skills."""
+) -> tuple[str, list[Any]] | None:
+    """The articles of ``_restricted_readable`` tagged with the skill asked for or a
+    related one, per tag (a few hundred rows, driven by those articles; the recency weight
+    computed by the database as ``_articles`` does): six columns, summed by
+    ``_restricted_articles``. Compiled once per viewer (``key``: ``_viewer_key``) and
+    number of skills."""
     through = Article.skills.through
 
     def build(skills: list[int], times: list[float]) -> Any:
@@ -894,7 +906,7 @@ def _restricted_articles(
         )
 
     db = router.db_for_read(through)
-    compiled = _shaped_sql(
+    return _shaped_sql(
         "restricted",
         build,
         db,
@@ -902,7 +914,11 @@ def _restricted_articles(
         [now.timestamp(), hl * 86400.0],
         viewer=key,
     )
-    t = np.zeros((0, 6)) if compiled is None else fetch_numbers(*compiled, 6, db)
+
+
+def _restricted_articles(t: Any, direct_id: int) -> _Rows:
+    """What ``_articles`` would sum over the articles of ``_restricted_readable`` (the rows
+    of ``_restricted_sql``), summed here."""
     if t.shape[0] == 0:
         return _Rows.of("articles", [], decayed=True)
     article, skill = t[:, 0].astype(np.int64), t[:, 1].astype(np.int64)
@@ -938,15 +954,13 @@ def _restricted_articles(
 
 
 def _summed_evidence(
-    viewer: User | None,
-    owners: Owners | None,
-    readable: QuerySet[Article] | None,
+    readable: Callable[[], QuerySet[Article] | None],
     direct: list[int],
     related: list[int],
     hits: _TextHits,
     now: datetime,
     hl: float,
-    key: tuple[Any, ...],
+    fetched: dict[str, Any],
 ) -> dict[str, _Rows]:
     """Articles, accepted answers and votes, recency-weighted and summed per person (and
     related skill).
@@ -960,21 +974,25 @@ def _summed_evidence(
       tagged and found counts once, as when summed).
 
     Several skills asked for are pooled (an article tagged with two of them counts once),
-    which the table cannot give: everything is summed here then. Four queries at most."""
+    which the table cannot give: everything is summed here then. Four queries at most.
+
+    ``fetched``: the rows of the table (``evidence``, from ``evidence_sql``) and, for a
+    viewer who may not read every article, of ``_restricted_sql`` (``restricted``), fetched
+    by the caller with its other statements; ``readable``: ``_readable`` of the viewer
+    (built only when needed)."""
     if len(direct) != 1:
-        return _summed_at_query_time(readable, direct, related, hits, now, hl)
-    stored = read_evidence(direct[0], related, now.timestamp(), hl)
+        return _summed_at_query_time(readable(), direct, related, hits, now, hl)
+    stored = read_evidence(direct[0], related, now.timestamp(), hl, table=fetched["evidence"])
     if stored is None:  # the table was built with another half-life
-        return _summed_at_query_time(readable, direct, related, hits, now, hl)
+        return _summed_at_query_time(readable(), direct, related, hits, now, hl)
     parts = [_Rows.of_array("articles", stored[EvidenceKind.ARTICLES])]
-    if readable is None:  # the system and admins read every article
+    if "restricted" not in fetched:  # the system and admins read every article
         parts.append(_Rows.of_array("articles", stored[EvidenceKind.RESTRICTED_ARTICLES]))
     else:
         # Their own share: the few articles not for everyone that they may read.
-        assert viewer is not None
-        parts.append(_restricted_articles(viewer, owners, direct[0], related, now, hl, key))
+        parts.append(_restricted_articles(fetched["restricted"], direct[0]))
     if hits.articles:  # found by the text, not tagged with the skill (as the reader may see)
-        parts.append(_articles(readable, direct, related, hits, now, hl, only_hits=True))
+        parts.append(_articles(readable(), direct, related, hits, now, hl, only_hits=True))
     out = {
         "articles": _Rows.concat("articles", parts),
         "accepted_answers": _Rows.of_array(
@@ -1010,9 +1028,18 @@ def _summed_at_query_time(
 # --- the finder -------------------------------------------------------------------------------
 
 
+def _levels_visible(line: Sequence[int]) -> Q:
+    """``Person.objects.levels_visible_to`` of a viewer who is not an admin, with their
+    reporting line as ids (``Owners.line``: their own person and everyone below them): those
+    people, or everyone if the organisation lets colleagues see levels (evaluated in the SQL).
+    An index lookup per row instead of the recursive reporting line as a subquery."""
+    open_org = Exists(OrgSettings.objects.filter(pk=1, colleagues_see_levels=True))
+    return Q(pk__in=line) | Q(open_org)
+
+
 def _people_query(
     people_scope: QuerySet[Person] | None,
-    levels_scope: QuerySet[Person] | None,
+    levels_scope: Q | None,
     team_id: int | None,
     location: str,
     language: str,
@@ -1021,7 +1048,7 @@ def _people_query(
 ) -> QuerySet[Any]:
     """(id, not leaving before ``soon``, levels visible, [languages]) of the active people of
     ``people_scope`` (``None``: everyone) matching the filters; levels are visible for the
-    people of ``levels_scope`` (``None``: everyone's)."""
+    people matching ``levels_scope`` (``None``: everyone's)."""
     people_qs = Person.objects.filter(is_active=True)
     if people_scope is not None:
         people_qs = _within(people_qs, "pk", people_scope)
@@ -1040,9 +1067,7 @@ def _people_query(
     sees_level = (
         Value(1)
         if levels_scope is None
-        else Case(
-            When(pk__in=levels_scope.order_by().values("pk"), then=Value(1)), default=Value(0)
-        )
+        else Case(When(levels_scope, then=Value(1)), default=Value(0))
     )
     columns = ["id", "stays", "sees_level"] + (["languages"] if language.strip() else [])
     listed = people_qs.annotate(stays=staying, sees_level=sees_level).order_by()
@@ -1066,12 +1091,13 @@ def find_experts(
     """People ranked by evidence for the skills ``skill_ids`` and/or the text ``query``.
 
     A bounded number of queries whatever the number of people: settings, skills (2), with
-    text that is not a skill's name the articles and questions containing it (2), levels,
-    certificates, articles, answers, mentoring, people (with whose levels the viewer may
-    see), mentors' capacity, and when the page lists anyone: its people, and their articles
-    and answered questions. A reader who may not read every article adds whose articles
-    they read personally and those of them not for everyone (2); one who may not see every
-    pair, which of the pairs found they may see (1, when any is found).
+    text that is not a skill's name the articles and questions containing it (2); levels,
+    certificates, mentoring, the read table (one skill asked for), people (with whose levels
+    the viewer may see) and mentors' capacity, fetched together (``_fetch_all``: one round
+    trip on PostgreSQL); articles and answers summed at query time where the read table
+    cannot give them; and when the page lists anyone: its people, and their articles and
+    answered questions. A reader who may not read every article adds whose articles they
+    read personally (1) and, fetched with the others, those of them not for everyone.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -1092,58 +1118,69 @@ def find_experts(
     # are the evidence. Other text is also looked for in titles (a scan of every title).
     hits = _text_hits("" if resolved.exact else text)
     direct_ids = np.asarray(direct, dtype=np.int64)
-    # Whose articles the viewer reads personally, as id lists (one query; none for admins);
-    # with the viewer, they key the SQL of the scoped statements compiled once.
+    # Whose articles the viewer reads personally, as id lists (one query; none for admins
+    # and the system, ``None`` then: they see everything the finder reads); with the viewer,
+    # they key the SQL of the scoped statements compiled once.
     owners = Article.objects.personal_owners(viewer) if viewer is not None else None
     key = _viewer_key(viewer, owners)
-    kinds = {
-        "level": _levels(ids),
-        "certification": _certificates(viewer, ids, today, key).dedupe(direct_ids),
-        "mentoring": _mentoring(viewer, ids, key).dedupe(direct_ids),
-    }
-    readable = _readable(viewer, owners)
-    kinds.update(_summed_evidence(viewer, owners, readable, direct, related, hits, now, hl, key))
+    built: list[QuerySet[Article] | None] = []
+
+    def readable() -> QuerySet[Article] | None:  # built only when a statement needs it
+        if not built:
+            built.append(_readable(viewer, owners))
+        return built[0]
 
     # Who may be listed: active, visible, matching the filters; whose levels the viewer may
     # see (Person.objects.levels_visible_to), flagged on the people's rows: the scope is
     # evaluated once, not per level row.
     people_scope = Person.objects.visible_to(viewer) if viewer is not None else None
-    levels_scope = Person.objects.levels_visible_to(viewer) if viewer is not None else None
-    if levels_scope is not None and not levels_scope.query.where:
-        levels_scope = None  # admins see everyone's levels
-    soon = today + timedelta(days=LEAVING_SOON_DAYS)
-    wanted = language.strip().lower()
-    exclude = list(dict.fromkeys(int(i) for i in exclude_person_ids))
-    # Ids only (names are read for the page and the scores tied with it): (id, not leaving
-    # soon, levels visible) rows.
     unscoped = people_scope is None or not (
         people_scope.query.where or people_scope.query.is_empty()
     )
-    if (
-        unscoped
-        and levels_scope is None
-        and team_id is None
-        and not location.strip()
-        and not wanted
-    ):
-        db = router.db_for_read(Person)  # the system, admins: compiled once per day and shape
-        compiled = _shaped_sql(
-            f"people:{soon.isoformat()}",
-            lambda e: _people_query(None, None, None, "", "", e, soon),
-            db,
-            exclude,
+    levels_scope = None if owners is None else _levels_visible(owners.line)
+    soon = today + timedelta(days=LEAVING_SOON_DAYS)
+    wanted = language.strip().lower()
+    exclude = list(dict.fromkeys(int(i) for i in exclude_person_ids))
+
+    # The numbers, in one round trip on PostgreSQL (``fetch_many``): levels, certificates,
+    # mentoring, the read table and the viewer's own restricted articles (one skill asked
+    # for), the people who may be listed (without filters other than excluded people) and
+    # the mentors' capacity.
+    db = router.db_for_read(PersonSkill)
+    statements: dict[str, tuple[tuple[str, list[Any]] | None, int]] = {
+        "level": (_shaped_sql("levels", _levels_query, db, ids), 5),
+        "certification": (_certificates_sql(owners, ids, today, key), 7),
+        "mentoring": (_mentoring_sql(owners, ids, key), 7),
+        "capacity": (_capacity_sql(), 3),
+    }
+    if len(direct) == 1:
+        statements["evidence"] = (evidence_sql(direct[0], related, hl), 5)
+        if owners is not None:
+            assert viewer is not None
+            restricted = _restricted_sql(viewer, owners, direct[0], related, now, hl, key)
+            statements["restricted"] = (restricted, 6)
+    if unscoped and team_id is None and not location.strip() and not wanted:
+        # Compiled once per day and shape (and viewer: with whose levels they see).
+        statements["people"] = (
+            _shaped_sql(
+                f"people:{soon.isoformat()}",
+                lambda e: _people_query(None, levels_scope, None, "", "", e, soon),
+                db,
+                exclude,
+                viewer=key if levels_scope is not None else (),
+            ),
+            3,
         )
-        people = np.zeros((0, 3)) if compiled is None else fetch_numbers(*compiled, 3, db)
-    elif team_id is None and not location.strip() and not wanted:
-        db = router.db_for_read(Person)  # scoped viewers: once per day, shape and viewer
-        compiled = _shaped_sql(
-            f"people:{soon.isoformat()}",
-            lambda e: _people_query(people_scope, levels_scope, None, "", "", e, soon),
-            db,
-            exclude,
-            viewer=key,
-        )
-        people = np.zeros((0, 3)) if compiled is None else fetch_numbers(*compiled, 3, db)
+    fetched = _fetch_all(statements, db)
+    kinds = {
+        "level": _levels(fetched["level"]),
+        "certification": _Rows.of("certification", fetched["certification"]).dedupe(direct_ids),
+        "mentoring": _Rows.of("mentoring", fetched["mentoring"]).dedupe(direct_ids),
+    }
+    kinds.update(_summed_evidence(readable, direct, related, hits, now, hl, fetched))
+
+    if "people" in fetched:
+        people = fetched["people"]
     else:
         listed = _people_query(
             people_scope, levels_scope, team_id, location, language, exclude, soon
@@ -1161,8 +1198,7 @@ def find_experts(
     if levels_scope is not None:
         on_levels = kinds["level"]
         kinds["level"] = on_levels.take(np.isin(on_levels.person, listed_ids[people[:, 2] > 0]))
-    capacity = _mentor_capacity()
-    full = np.fromiter((pid for pid, spare in capacity.items() if not spare), dtype=np.int64)
+    full = _full_mentors(fetched["capacity"])
     available = (people[:, 1] > 0) & ~np.isin(listed_ids, full)
     candidates = listed_ids[available] if available_only else listed_ids
 
@@ -1179,7 +1215,7 @@ def find_experts(
     if not page:
         return ExpertPage([], total, resolved.direct, resolved.related)
     page_ids = [int(id_array[i]) for i in page]
-    links = _links(readable, page_ids, direct, hits, key)
+    links = _links(readable, owners is None, page_ids, direct, hits, key)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     on_page = {name: rows.take(np.isin(rows.person, page_ids)) for name, rows in kinds.items()}
     in_page = np.isin(listed_ids, page_ids)
@@ -1391,7 +1427,8 @@ def _links_query(
 
 
 def _links(
-    readable: QuerySet[Article] | None,
+    readable: Callable[[], QuerySet[Article] | None],
+    everything: bool,
     page_ids: list[int],
     direct: list[int],
     hits: _TextHits,
@@ -1399,20 +1436,20 @@ def _links(
 ) -> dict[int, dict[int, list[dict[str, Any]]]]:
     """Per person on the page, their newest articles and questions they gave the accepted
     answer to, on the skills asked for (``TOP_ITEMS`` each). One query; asking without text,
-    compiled once per shape and viewer (``key``: ``_viewer_key``; ``readable`` is that
-    viewer's)."""
+    compiled once per shape and viewer (``key``: ``_viewer_key``; ``readable`` builds that
+    viewer's ``_readable``; ``everything``: they read every article)."""
     db = router.db_for_read(Article)
     if not hits.articles and not hits.questions:
         compiled = _shaped_sql(
             "links",
-            lambda p, d: _links_query(readable, p, d, hits),
+            lambda p, d: _links_query(readable(), p, d, hits),
             db,
             page_ids,
             direct,
-            viewer=key if readable is not None else (),
+            viewer=() if everything else key,
         )
     else:
-        compiled = _compile_now(_links_query(readable, page_ids, direct, hits), db)
+        compiled = _compile_now(_links_query(readable(), page_ids, direct, hits), db)
     rows: list[tuple[Any, ...]] = []
     if compiled is not None:
         with connections[db].cursor() as cursor:
