@@ -5,8 +5,11 @@ The full-text structure next to it depends on the database (created by migration
 
 - SQLite: ``search_fts``, an FTS5 table with external content (this table), kept in step by
   triggers, and ``search_fts_vocab`` (fts5vocab) listing its terms;
-- PostgreSQL: a ``search_vector`` tsvector column on this table with a GIN index, written by
-  the index from text normalised in Python, and ``search_term``, the vocabulary.
+- PostgreSQL: a ``search_vector`` tsvector column on this table with a GIN index, built in
+  Python from the tokens (``backends.postgres.vector``), ``search_head`` (its title and tag
+  words, migration 0004) for ranking very broad queries in two steps, and ``search_term``,
+  the vocabulary. Long values are kept out of line (``toast_tuple_target``), so counting the
+  hits of a common word reads a narrow table.
 
 Documents hold only what every signed-in user may read about an object once the object
 itself is visible to them; who sees which object is decided at query time by the models'
