@@ -163,6 +163,17 @@ def test_synonyms_expand_a_word_and_a_phrase(org):
     assert titles(find(org, "employee", "js style")) == ["JavaScript style guide"]
 
 
+def test_a_phrase_is_found_and_marked_only_as_its_words_in_a_row(org):
+    article("Deploy the portal to production", "Tag it, then how to roll back.")
+    article("How we talk to each other", "Weekly notes.")  # both words, not in a row
+    reindex_all()
+    page = find(org, "employee", "how to", kinds=["article"])
+    assert titles(page) == ["Deploy the portal to production"]
+    result = page.results[0]
+    assert "<mark>" not in result.title_html  # a lone "to" is no hit
+    assert "<mark>how to</mark>" in result.snippet_html
+
+
 # --- highlights ----------------------------------------------------------------------------
 
 HOSTILE_TITLE = '<script>alert("t")</script> Kubernetes & <b>bold</b>'

@@ -51,8 +51,9 @@ def _folded(text: str) -> str:
 
 @dataclass(frozen=True)
 class Matcher:
-    """Which words of a text count as hits: any word of any alternative (the last word of a
-    prefix alternative also as a prefix), found by one regular expression."""
+    """Which words of a text count as hits: any one-word alternative (also as a prefix if it
+    is one), and a phrase alternative ("how to") only as its words in a row — as the index
+    matched it; found by one regular expression."""
 
     pattern: re.Pattern[str] | None
 
@@ -60,11 +61,18 @@ class Matcher:
     def of(cls, terms: Sequence[Term]) -> Matcher:
         exact: set[str] = set()
         prefixes: set[str] = set()
+        phrases: set[str] = set()
         for term in terms:
-            exact.update(term.words)
-            if term.prefix:
-                prefixes.add(term.words[-1])
-        words = [re.escape(w) for w in sorted(exact - prefixes, key=len, reverse=True)]
+            if len(term.words) > 1:
+                # Words in a row: anything but letters and digits between them.
+                phrase = r"[\W_]+".join(re.escape(w) for w in term.words)
+                phrases.add(phrase + (r"[^\W_]*" if term.prefix else ""))
+            elif term.prefix:
+                prefixes.add(term.words[0])
+            else:
+                exact.add(term.words[0])
+        words = sorted(phrases, key=len, reverse=True)
+        words += [re.escape(w) for w in sorted(exact - prefixes, key=len, reverse=True)]
         words += [re.escape(p) + r"[^\W_]*" for p in sorted(prefixes, key=len, reverse=True)]
         if not words:
             return cls(None)
