@@ -87,3 +87,16 @@ def raw_full_text(texts: Iterable[str], limit: int = 20) -> Callable[[str], int]
             return len(cur.fetchall())
 
     return run
+
+
+def percentile(values: Iterable[float], fraction: float) -> float:
+    """The ``fraction`` quantile of ``values`` (0.95 for the p95), interpolated linearly
+    between the two nearest ranks — NumPy's default and ``statistics.quantiles(...,
+    method="inclusive")``: the one definition every benchmark reports."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values")
+    k = (len(ordered) - 1) * fraction
+    lo = int(k)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)

@@ -40,7 +40,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._setup import fast_passwords, fresh_database, start_django  # noqa: E402
+from benchmarks._setup import (  # noqa: E402
+    fast_passwords,
+    fresh_database,
+    percentile,
+    start_django,
+)
 
 
 def setup_django(database_url: str | None) -> None:
@@ -173,11 +178,6 @@ def timed(fn: Any) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
@@ -262,7 +262,7 @@ def main() -> None:
     print("| what | median | p95 | median x trivial |\n| --- | ---: | ---: | ---: |")
     for name, values in times.items():
         med = statistics.median(values)
-        print(f"| {name} | {med:.1f} | {p95(values):.1f} | {med / base:.0f} |")
+        print(f"| {name} | {med:.1f} | {percentile(values, 0.95):.1f} | {med / base:.0f} |")
 
 
 if __name__ == "__main__":

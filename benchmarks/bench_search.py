@@ -44,7 +44,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._setup import fresh_database, raw_full_text, start_django  # noqa: E402
+from benchmarks._setup import (  # noqa: E402
+    fresh_database,
+    percentile,
+    raw_full_text,
+    start_django,
+)
 
 QUERIES = [
     "kubernetes",
@@ -481,12 +486,6 @@ def analyse() -> None:
         cur.execute("ANALYZE")
 
 
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
@@ -554,13 +553,13 @@ def main() -> None:
             f"{'what':20} {'median ms':>10} {'p95 ms':>8} {'x raw (median)':>15} {'x raw (p95)':>12}"
         )
         every = {t: [v for q in chosen for v in samples[t][q]] for t in targets}
-        base_med, base_p95 = statistics.median(every["raw"]), percentile(every["raw"], 95)
+        base_med, base_p95 = statistics.median(every["raw"]), percentile(every["raw"], 0.95)
         for name in targets:
-            med, p95 = statistics.median(every[name]), percentile(every[name], 95)
+            med, p95 = statistics.median(every[name]), percentile(every[name], 0.95)
             print(f"{name:20} {med:10.1f} {p95:8.1f} {med / base_med:15.2f} {p95 / base_p95:12.2f}")
         emp = every["search (employee)"]
         print(
-            f"p95 under 150 ms: {'yes' if percentile(emp, 95) < 150 else 'NO'}; at most 3x the "
+            f"p95 under 150 ms: {'yes' if percentile(emp, 0.95) < 150 else 'NO'}; at most 3x the "
             f"raw query: {'yes' if statistics.median(emp) <= 3 * base_med else 'NO'} (employee)"
         )
 
