@@ -618,3 +618,18 @@ def test_reporting_line_rules_are_the_models_scopes(org: Org, k8s: Skill) -> Non
             seen = {int(row[5]) for row in _mentoring_query([k8s.pk], owners.line)}
             assert seen == all_pairs & visible, name
             assert seen or name == "outsider_manager", name
+
+
+def test_a_changed_catalogue_is_seen_at_once(org: Org, k8s: Skill) -> None:
+    """The catalogue's names, aliases and terms are made again when its rows change: a new
+    alias, a renamed skill and a skill no longer active are seen by the next call."""
+    from seedbed.knowledge.experts import resolve_skills
+
+    assert resolve_skills([], "orchestration").direct == []
+    k8s.aliases = [*k8s.aliases, "orchestration"]
+    k8s.save(update_fields=["aliases"])
+    assert resolve_skills([], "orchestration").direct == [k8s]
+    Skill.objects.filter(pk=k8s.pk).update(name="Kubernetes Engine")
+    assert resolve_skills([], "kubernetes engine").exact
+    Skill.objects.filter(pk=k8s.pk).update(is_active=False)
+    assert resolve_skills([k8s.pk], "orchestration").direct == []

@@ -35,6 +35,7 @@ mentees they said they can take). Someone who mentors nowhere is not limited by 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -130,10 +131,28 @@ class ExpertPage:
     related_skills: list[Skill] = field(default_factory=list)
 
 
+def _stored_weights() -> Any:
+    """The stored weights (``FinderSettings.load().weights``), read as the driver returns
+    them (no model instance; the row is created by ``load`` when missing). One query."""
+    db = router.db_for_read(FinderSettings)
+    key = f"weights:{db}"
+    if key not in _COMPILED:
+        qs = FinderSettings.objects.filter(pk=1).values_list("weights")
+        sql, params = qs.query.get_compiler(using=db).as_sql()
+        _COMPILED[key] = (sql, tuple(params))
+    sql, params = _COMPILED[key]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return FinderSettings.load().weights
+    return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+
+
 def finder_weights() -> dict[str, float]:
     """The admin's weights, with defaults for any key missing in the stored row."""
     weights: dict[str, float] = dict(default_finder_weights())
-    stored = FinderSettings.load().weights or {}
+    stored = _stored_weights() or {}
     for key, value in stored.items():
         if key in weights and isinstance(value, (int, float)) and not isinstance(value, bool):
             weights[key] = float(value)
@@ -212,31 +231,65 @@ class ResolvedSkills:
         return [s.pk for s in self.direct] + [s.pk for s in self.related]
 
 
+@dataclass(frozen=True)
+class _Catalogue:
+    """The active skills, in name order: per id (name, aliases, category, terms)."""
+
+    by_id: dict[int, tuple[str, list[str], int, frozenset[str]]]
+    catalogue: list[tuple[int, str, list[str]]]
+
+
+# Per database: the catalogue's rows as last read, and what was made of them.
+_CATALOGUES: dict[str, tuple[list[tuple[Any, ...]], _Catalogue]] = {}
+
+
+def _catalogue() -> _Catalogue:
+    """The active skills (one query, its SQL compiled once); the names, aliases and terms
+    are made from the rows again only when they differ from the rows last read."""
+    db = router.db_for_read(Skill)
+    key = f"catalogue:{db}"
+    if key not in _COMPILED:
+        qs = (
+            Skill.objects.filter(is_active=True)
+            .order_by("name", "id")
+            .values_list("id", "name", "aliases", "category_id")
+        )
+        sql, params = qs.query.get_compiler(using=db).as_sql()
+        _COMPILED[key] = (sql, tuple(params))
+    sql, params = _COMPILED[key]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    kept = _CATALOGUES.get(db)
+    if kept is not None and kept[0] == rows:
+        return kept[1]
+    by_id: dict[int, tuple[str, list[str], int, frozenset[str]]] = {}
+    for sid, name, raw, cat in rows:
+        aliases = list((json.loads(raw) if isinstance(raw, str) else raw) or [])
+        by_id[sid] = (name, aliases, cat, frozenset(_terms(name, aliases)))
+    made = _Catalogue(by_id, [(sid, name, aliases) for sid, (name, aliases, *_r) in by_id.items()])
+    _CATALOGUES[db] = (rows, made)
+    return made
+
+
 def resolve_skills(skill_ids: Sequence[int], query: str) -> ResolvedSkills:
     """The skills asked for (by id and by text) and their related skills. Two queries."""
     wanted = [int(i) for i in skill_ids]
-    rows = list(
-        Skill.objects.filter(is_active=True)
-        .order_by("name", "id")
-        .values_list("id", "name", "aliases", "category_id")
-    )
-    by_id = {sid: (name, list(aliases or []), cat) for sid, name, aliases, cat in rows}
+    known = _catalogue()
+    by_id = known.by_id
     direct_ids = [sid for sid in dict.fromkeys(wanted) if sid in by_id]
     text = " ".join(query.lower().split())
-    exact = bool(text) and any(
-        text in _terms(name, aliases) for name, aliases, _c in by_id.values()
-    )
+    exact = bool(text) and any(text in terms for *_r, terms in by_id.values())
     if query.strip():
-        catalogue = [(sid, name, aliases) for sid, (name, aliases, _c) in by_id.items()]
-        for sid in match_skills(query, catalogue):
+        for sid in match_skills(query, known.catalogue):
             if sid not in direct_ids:
                 direct_ids.append(sid)
     categories = {by_id[sid][2] for sid in direct_ids}
-    terms = {t for sid in direct_ids for t in _terms(by_id[sid][0], by_id[sid][1])}
+    terms = {t for sid in direct_ids for t in by_id[sid][3]}
     related_ids = [
         sid
-        for sid, (name, aliases, cat) in by_id.items()
-        if sid not in direct_ids and (cat in categories or terms & set(_terms(name, aliases)))
+        for sid, (_name, _aliases, cat, its_terms) in by_id.items()
+        if sid not in direct_ids and (cat in categories or terms & its_terms)
     ]
     objects = Skill.objects.select_related("category").in_bulk([*direct_ids, *related_ids])
     return ResolvedSkills(
@@ -513,10 +566,12 @@ def _certificates_query(ids: list[int], today: date, line: Sequence[int] | None)
     """Certificates on the skills; with ``line`` (a reporting line as ids,
     ``Owners.line``), those of its people only: ``people_in_scope`` of a viewer who is not
     an admin is their reporting line (``reporting_line_of``), and
-    ``HeldCertification.objects.visible_to`` is exactly that filter on its people."""
-    qs = HeldCertification.objects.filter(
-        certification__skill_id__in=ids, person__is_active=True
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    ``HeldCertification.objects.visible_to`` is exactly that filter on its people. Of
+    everyone, as levels: the rows of people who left are dropped with the candidates (not
+    joined with people here: PostgreSQL read every person and certificate for it)."""
+    qs = HeldCertification.objects.filter(certification__skill_id__in=ids).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
     if line is not None:
         qs = qs.filter(person_id__in=line)
     return qs.annotate(at=EpochSeconds("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
@@ -1028,6 +1083,72 @@ def _summed_at_query_time(
 # --- the finder -------------------------------------------------------------------------------
 
 
+def _exceptions_query(levels_scope: Q | None, soon: date) -> QuerySet[Any]:
+    """(id, active, not leaving before ``soon``, levels visible) of the people who are not
+    all three: everyone else may be listed (the system, admins and viewers who see the
+    whole directory, without filters other than excluded people), so a few rows instead
+    of one per person. Levels are visible for the people matching ``levels_scope``
+    (``None``: everyone's)."""
+    one, zero = Value(1), Value(0)
+    staying = Q(leaving_on__isnull=True) | Q(leaving_on__gt=soon)
+    sees = one if levels_scope is None else Case(When(levels_scope, then=one), default=zero)
+    odd = Q(active=0) | Q(stays=0)
+    if levels_scope is not None:
+        odd |= Q(sees_level=0)
+    return (
+        Person.objects.annotate(
+            active=Case(When(is_active=True, then=one), default=zero),
+            stays=Case(When(staying, then=one), default=zero),
+            sees_level=sees,
+        )
+        .filter(odd)
+        .order_by()
+        .values_list("id", "active", "stays", "sees_level")
+    )
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """Who may be listed, and which of them stay (do not leave soon) and have levels the
+    viewer may see: either every such person (``rows``: id, stays, sees level) or, with
+    ``complement``, the exceptions among everyone (``rows``: id, active, stays, sees level,
+    of ``_exceptions_query``) and the people excluded by the caller."""
+
+    rows: Any
+    complement: bool
+    excluded: IntArray
+
+    @classmethod
+    def only(cls, rows: Any) -> _Listed:
+        return cls(rows, False, np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def all_but(cls, rows: Any, excluded: list[int]) -> _Listed:
+        return cls(rows, True, np.asarray(excluded, dtype=np.int64))
+
+    def _ids(self, column: int, flag: bool) -> IntArray:
+        """Ids of the rows whose flag in ``column`` is set (``flag``) or not."""
+        on = self.rows[:, column] > 0
+        return self.rows[on if flag else ~on, 0].astype(np.int64)
+
+    def listed(self, pids: IntArray) -> Any:
+        if self.complement:  # not inactive, not excluded
+            return ~np.isin(pids, self._ids(1, False)) & ~np.isin(pids, self.excluded)
+        return np.isin(pids, self.rows[:, 0].astype(np.int64))
+
+    def stays(self, pids: IntArray) -> Any:
+        """Of listed people: not leaving soon."""
+        if self.complement:
+            return ~np.isin(pids, self._ids(2, False))
+        return np.isin(pids, self._ids(1, True))
+
+    def levels_seen(self, pids: IntArray) -> Any:
+        """Listed, with levels the viewer may see."""
+        if self.complement:
+            return self.listed(pids) & ~np.isin(pids, self._ids(3, False))
+        return np.isin(pids, self._ids(2, True))
+
+
 def _levels_visible(line: Sequence[int]) -> Q:
     """``Person.objects.levels_visible_to`` of a viewer who is not an admin, with their
     reporting line as ids (``Owners.line``: their own person and everyone below them): those
@@ -1160,16 +1281,16 @@ def find_experts(
             restricted = _restricted_sql(viewer, owners, direct[0], related, now, hl, key)
             statements["restricted"] = (restricted, 6)
     if unscoped and team_id is None and not location.strip() and not wanted:
-        # Compiled once per day and shape (and viewer: with whose levels they see).
+        # Everyone but a few: only the exceptions are read. Compiled once per day (and
+        # viewer: with whose levels they see).
         statements["people"] = (
             _shaped_sql(
                 f"people:{soon.isoformat()}",
-                lambda e: _people_query(None, levels_scope, None, "", "", e, soon),
+                lambda: _exceptions_query(levels_scope, soon),
                 db,
-                exclude,
                 viewer=key if levels_scope is not None else (),
             ),
-            3,
+            4,
         )
     fetched = _fetch_all(statements, db)
     kinds = {
@@ -1180,31 +1301,34 @@ def find_experts(
     kinds.update(_summed_evidence(readable, direct, related, hits, now, hl, fetched))
 
     if "people" in fetched:
-        people = fetched["people"]
+        listed = _Listed.all_but(fetched["people"], exclude)
     else:
-        listed = _people_query(
+        listed_qs = _people_query(
             people_scope, levels_scope, team_id, location, language, exclude, soon
         )
         if wanted:
             matching = [
                 (pid, stay, sees)
-                for pid, stay, sees, languages in _fetch(listed)
+                for pid, stay, sees, languages in _fetch(listed_qs)
                 if wanted in [x.strip().lower() for x in languages.split(",")]
             ]
-            people = np.asarray(matching, dtype=np.float64).reshape(-1, 3)
+            listed = _Listed.only(np.asarray(matching, dtype=np.float64).reshape(-1, 3))
         else:
-            people = _numbers(listed, 3)
-    listed_ids = people[:, 0].astype(np.int64)
+            listed = _Listed.only(_numbers(listed_qs, 3))
     if levels_scope is not None:
         on_levels = kinds["level"]
-        kinds["level"] = on_levels.take(np.isin(on_levels.person, listed_ids[people[:, 2] > 0]))
+        kinds["level"] = on_levels.take(listed.levels_seen(on_levels.person))
     full = _full_mentors(fetched["capacity"])
-    available = (people[:, 1] > 0) & ~np.isin(listed_ids, full)
-    candidates = listed_ids[available] if available_only else listed_ids
 
-    # Candidates: listed people with any evidence, by id.
+    def is_available(pids: IntArray) -> Any:
+        return listed.stays(pids) & ~np.isin(pids, full)
+
+    # Candidates: listed (and available, if asked) people with any evidence, by id.
     with_evidence = np.unique(np.concatenate([rows.person for rows in kinds.values()]))
-    id_array = with_evidence[np.isin(with_evidence, candidates)]
+    chosen = listed.listed(with_evidence)
+    if available_only:
+        chosen &= is_available(with_evidence)
+    id_array = with_evidence[chosen]
     for name, rows in kinds.items():
         kinds[name] = rows.take(np.isin(rows.person, id_array))
     sort_ids = np.arange(id_array.shape[0], dtype=np.int64)
@@ -1218,9 +1342,9 @@ def find_experts(
     links = _links(readable, owners is None, page_ids, direct, hits, key)
     skill_names = {s.pk: s.name for s in [*resolved.direct, *resolved.related]}
     on_page = {name: rows.take(np.isin(rows.person, page_ids)) for name, rows in kinds.items()}
-    in_page = np.isin(listed_ids, page_ids)
+    page_array = np.asarray(page_ids, dtype=np.int64)
     available_on_page = dict(
-        zip(listed_ids[in_page].tolist(), available[in_page].tolist(), strict=True)
+        zip(page_ids, [bool(x) for x in is_available(page_array)], strict=True)
     )
     on_direct = {name: _is_direct(rows.skill, direct_ids) for name, rows in on_page.items()}
     results = []
