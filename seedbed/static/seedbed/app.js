@@ -37,6 +37,57 @@
     });
   }
 
+  // Wide tables scroll inside their own box instead of widening the whole page (phones): a
+  // table in <main> gets a <div class="table-scroll"> around it unless it already sits in one
+  // (or in the matrix's). While it overflows, the box is a named region with tabindex=0 so a
+  // keyboard can scroll it; a template may give its box role, name and tabindex itself.
+  var SCROLLERS = ".table-scroll, .matrix-wrap";
+  function wideTables(root) {
+    var found = root.matches && root.matches("main table") ? [root] : [];
+    if (root.querySelectorAll) found = found.concat([].slice.call(root.querySelectorAll("main table")));
+    found.forEach(function (table) {
+      if (table.parentElement.closest(SCROLLERS)) {
+        var own = table.parentElement.closest(".table-scroll");
+        if (own && !own.hasAttribute("role")) own.dataset.tableScroll = "auto";
+        return;
+      }
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      box.dataset.tableScroll = "auto";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    markScrollers();
+  }
+  function tableName(box) {
+    var table = box.querySelector("table");
+    var caption = table && table.caption;
+    if (caption && caption.textContent.trim()) return caption.textContent.trim();
+    var name = "";
+    document.querySelectorAll("main h1, main h2, main h3, main h4").forEach(function (h) {
+      if (h.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) name = h.textContent.trim();
+    });
+    return name || document.title;
+  }
+  function markScrollers() {
+    document.querySelectorAll("[data-table-scroll=auto]").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", tableName(box));
+        box.setAttribute("tabindex", "0");
+      } else if (!scrolls && box.hasAttribute("tabindex")) {
+        ["role", "aria-label", "tabindex"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  var markPending = false;
+  window.addEventListener("resize", function () {
+    if (markPending) return;
+    markPending = true;
+    window.requestAnimationFrame(function () { markPending = false; markScrollers(); });
+  });
+
   // <details data-menu>: one menu open at a time; Escape or a click elsewhere closes it.
   function menus() {
     document.addEventListener("click", function (event) {
@@ -102,7 +153,7 @@
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
   }
 
-  function init(root) { autosubmit(root); confirmations(root); copyButtons(root); }
+  function init(root) { autosubmit(root); confirmations(root); copyButtons(root); wideTables(root); }
   menus();
   document.addEventListener("DOMContentLoaded", topbar);
   document.addEventListener("DOMContentLoaded", function () { init(document); });
