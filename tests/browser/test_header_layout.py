@@ -1,12 +1,18 @@
 """The header bar in a real browser: one line at desktop widths with every menu of an admin;
-on a phone the navigation folds behind a Menu button that works by keyboard (a disclosure:
-aria-expanded, aria-controls, Escape returns to it)."""
+in German (longer labels) the last menus move into a "More" menu rather than the whole bar
+folding; on a phone the navigation folds behind a Menu button that works by keyboard (a
+disclosure: aria-expanded, aria-controls, Escape returns to it)."""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from seedbed.accounts.models import User
+from seedbed.demo.services import DemoSummary
 from tests.browser.conftest import BrowserWatch, Login, screenshot
 
 pytestmark = pytest.mark.browser
@@ -17,7 +23,7 @@ ONE_LINE = 60  # px: the bar's height with one row of links and buttons
 def _bar(page: Page) -> dict[str, float]:
     return page.locator("header.topbar").evaluate(
         "h => ({height: h.getBoundingClientRect().height, overflow: h.scrollWidth - h.clientWidth,"
-        " rows: new Set([...h.querySelectorAll('nav > ul > li')]"
+        " rows: new Set([...h.querySelectorAll('nav > ul > li')].filter(li => !li.hidden)"
         ".map(li => Math.round(li.getBoundingClientRect().top))).size})"
     )
 
@@ -34,6 +40,7 @@ def test_the_admin_header_stays_on_one_line_from_1280_px(
         assert bar["height"] <= ONE_LINE and bar["overflow"] <= 0 and bar["rows"] == 1, (width, bar)
         expect(main_nav.get_by_role("link", name="My skills", exact=True)).to_be_visible()
         expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.locator("[data-nav-more]")).to_be_hidden()  # every menu on the bar itself
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     screenshot(page, "header-1920")
     assert watch.problems(page) == []
@@ -69,4 +76,60 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(
     page.set_viewport_size({"width": 1366, "height": 800})
     expect(main_nav).to_be_visible()
     expect(toggle).to_be_hidden()
+    assert watch.problems(page) == []
+
+
+def test_in_german_the_header_fits_desktop_widths_with_a_more_menu(
+    page: Page, login: Login, watch: BrowserWatch, demo: DemoSummary, live_server: Any
+) -> None:
+    login("Admin")
+    admin = next(x.email for x in demo.logins if x.label == "Admin")
+    User.objects.filter(email=admin).update(language="de")  # pages from now on are German
+    bar = page.get_by_role("navigation", name="Hauptnavigation")
+    more = page.locator("[data-nav-more]")
+    for width in (1280, 1366, 1440, 1600, 1920):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.reload()
+        found = _bar(page)
+        assert found["height"] <= ONE_LINE and found["overflow"] <= 0 and found["rows"] == 1, (
+            width,
+            found,
+        )
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), width
+        expect(page.locator("[data-nav-toggle]")).to_be_hidden()  # no phone menu ("Menü")
+        for label in ("Start", "Meine Kompetenzen", "Lernen", "Posteingang"):
+            expect(bar.get_by_role("link", name=label)).to_be_visible()
+        expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+        # Every link of the navigation is on the bar or in one of its menus (none lost).
+        assert bar.locator("a").count() == page.locator("#site-nav a").count()
+    # At 1920 px every menu fits on the bar; at 1280 px the last ones wait behind "Mehr".
+    expect(more).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.reload()
+    expect(more).to_be_visible()
+    more_summary = more.locator(":scope > details > summary")
+    expect(more_summary).to_have_text("Mehr")
+    expect(more.locator("details details > summary", has_text="Admin")).to_have_count(1)
+    # By keyboard: open "Mehr", then the Admin menu inside it; Escape closes the inner menu
+    # first and returns to its summary, a second Escape closes "Mehr".
+    admin_summary = more.locator("summary", has_text="Admin")
+    more_summary.focus()
+    page.keyboard.press("Enter")
+    expect(admin_summary).to_be_visible()
+    admin_summary.focus()
+    page.keyboard.press("Enter")
+    audit = bar.get_by_role("link", name="Änderungsprotokoll")
+    expect(audit).to_be_visible()
+    screenshot(page, "header-de-1280-more-open")
+    audit.focus()
+    page.keyboard.press("Escape")
+    expect(audit).to_be_hidden()
+    expect(admin_summary).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(admin_summary).to_be_hidden()
+    expect(more_summary).to_be_focused()
+    # The folded links still lead somewhere: the people list sits in "Organisation" in "Mehr",
+    # and while it is open "Mehr" is marked as holding the current page.
+    page.goto(f"{live_server.url}/people/")
+    expect(more_summary).to_have_class(re.compile(r"\bcurrent\b"))
     assert watch.problems(page) == []

@@ -97,6 +97,15 @@
     });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
+      // Menus nest (a menu inside "More"): Escape closes the innermost one holding the focus
+      // and returns to its summary; a second Escape closes the next one out.
+      var active = document.activeElement;
+      var inner = active && active.closest && active.closest("details[data-menu][open]");
+      if (inner) {
+        inner.removeAttribute("open");
+        inner.querySelector("summary").focus();
+        return;
+      }
       document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
         menu.removeAttribute("open");
         menu.querySelector("summary").focus();
@@ -106,7 +115,7 @@
       var opened = event.target;
       if (!opened.matches || !opened.matches("details[data-menu]") || !opened.open) return;
       document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
-        if (menu !== opened) menu.removeAttribute("open");
+        if (menu !== opened && !menu.contains(opened)) menu.removeAttribute("open");
       });
     }, true);
   }
@@ -123,11 +132,35 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       bar.classList.toggle("is-open", open);
     }
+    // "More" (<li data-nav-more hidden>, a menu at the end of the navigation): when the bar
+    // is too wide, the last menus move into it one by one, least used first; only when the bar
+    // does not fit even then does the navigation fold behind the Menu button.
+    var more = nav.querySelector("[data-nav-more]");
+    var moreList = more && more.querySelector("ul");
+    function tooWide() { return bar.scrollWidth > bar.clientWidth + 1; }
+    function unfoldMore() {
+      while (moreList.firstElementChild) more.parentNode.insertBefore(moreList.firstElementChild, more);
+      more.hidden = true;
+    }
+    function fillMore() {
+      var groups = nav.querySelectorAll("li.nav-group:not([data-nav-more])");
+      more.hidden = false;
+      for (var i = groups.length - 1; i >= 0 && tooWide(); i--) {
+        moreList.insertBefore(groups[i], moreList.firstElementChild);
+      }
+      if (tooWide()) unfoldMore();
+      more.querySelector("summary").classList.toggle("current", !!moreList.querySelector("summary.current"));
+    }
     function fit() {
+      var focused = nav.contains(document.activeElement) ? document.activeElement : null;
       bar.classList.remove("is-compact");
-      var compact = bar.scrollWidth > bar.clientWidth + 1;
+      if (more) unfoldMore();
+      if (more && tooWide()) fillMore();
+      if (more && more.hidden) more.querySelector("details").removeAttribute("open");
+      var compact = tooWide();
       bar.classList.toggle("is-compact", compact);
       if (!compact) setOpen(false);
+      if (focused && document.activeElement !== focused) focused.focus();
     }
     toggle.hidden = false;
     bar.classList.add("is-measured");
@@ -143,11 +176,13 @@
       setOpen(false);
       toggle.focus();
     });
+    // Only a change of width matters (a phone's address bar changes the height all the time).
     var pending = false;
+    var lastWidth = window.innerWidth;
     window.addEventListener("resize", function () {
-      if (pending) return;
+      if (pending || window.innerWidth === lastWidth) return;
       pending = true;
-      window.requestAnimationFrame(function () { pending = false; fit(); });
+      window.requestAnimationFrame(function () { pending = false; lastWidth = window.innerWidth; fit(); });
     });
     fit();
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
