@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.conftest import BrowserWatch, Login, screenshot
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= innerWidth"
 
 
