@@ -300,7 +300,7 @@ def test_english_user_sees_english_even_with_a_german_browser(org: Org) -> None:
     home = _page(client, "home", **german_browser)
     assert '<html lang="en">' in home
     assert "Welcome, Max Manager" in home and "Waiting for your validation" in home
-    assert "Willkommen" not in home and "Startseite" not in home
+    assert "Willkommen" not in home and "Meine Kompetenzen" not in home and "Abmelden" not in home
 
     queue = _page(client, "people:validation", **german_browser)
     assert "Validation queue" in queue and "Accept level 3 in Python for Emil Employee" in queue
