@@ -54,7 +54,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._setup import fresh_database, raw_full_text, start_django  # noqa: E402
+from benchmarks._setup import (  # noqa: E402
+    fresh_database,
+    percentile,
+    raw_full_text,
+    start_django,
+)
 
 RAW_SQL = """
 SELECT ps.person_id, ps.level, ps.source, ps.assessed_at
@@ -269,13 +274,6 @@ def build(
     return {"admin": users[0], "employee": users[1], "skills": sids, "tags": len(tags)}
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
@@ -404,6 +402,9 @@ def main() -> None:
     fts_med, fts_p95 = statistics.median(samples[FTS]), percentile(samples[FTS], 0.95)
     lev_med = statistics.median(samples[LEVELS])
     print(f"\n{n} samples per line ({args.runs} runs x {len(cases)} queries), milliseconds")
+    print(
+        "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
     print(
         "| what | median | p95 | median x full-text | p95 x full-text | "
         "per query x full-text (median / p95) | median x levels |"

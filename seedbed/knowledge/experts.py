@@ -574,7 +574,8 @@ def _certificates_query(ids: list[int], today: date, line: Sequence[int] | None)
     )
     if line is not None:
         qs = qs.filter(person_id__in=line)
-    return qs.annotate(at=EpochSeconds("issued_on"), one=Value(1), worth=Value(1.0)).values_list(
+    annotated = qs.order_by().annotate(at=EpochSeconds("issued_on"), one=Value(1), worth=Value(1.0))
+    return annotated.values_list(
         "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
     )
 
