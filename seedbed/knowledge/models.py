@@ -168,6 +168,17 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "id"]
+        indexes = [
+            # The published articles not for everyone, by owner: what a reader sees because
+            # of who they are (``personally_visible_to`` with the owners as lists; the
+            # expert finder's restricted articles) without reading the owners' articles
+            # visible to the whole organisation (most of them).
+            models.Index(
+                fields=["owner"],
+                condition=Q(state=ArticleState.PUBLISHED) & ~Q(visibility=Visibility.ORGANISATION),
+                name="knowledge_article_restricted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
