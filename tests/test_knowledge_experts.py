@@ -633,3 +633,38 @@ def test_a_changed_catalogue_is_seen_at_once(org: Org, k8s: Skill) -> None:
     assert resolve_skills([], "kubernetes engine").exact
     Skill.objects.filter(pk=k8s.pk).update(is_active=False)
     assert resolve_skills([k8s.pk], "orchestration").direct == []
+
+
+def test_text_is_found_in_titles_and_summaries_as_icontains_finds_it(org: Org, k8s: Skill) -> None:
+    """The articles found by text (on PostgreSQL through the stored upper-cased title and
+    summary) are exactly those ``icontains`` finds on the title or the summary, also after
+    an edit; a text never matches across the title's end and the summary's start."""
+    from django.db.models import Q
+
+    from seedbed.knowledge.experts import _text_hits
+
+    rows = [
+        ("Rolling Updates", "Über die Straße"),
+        ("rollout plan", ""),
+        ("Plain", "a ROLLOUT of 100% of pods_1"),
+        ("Ends with roll", "out starts here"),
+        ("Ünïcode ŞTRASSE", "ß and ǅ"),
+    ]
+    for i, (title, summary) in enumerate(rows):
+        art = article(org.employee, k8s, title=title, days_ago=i)
+        Article.objects.filter(pk=art.pk).update(summary=summary)
+
+    def same(text: str) -> set[int]:
+        found = set(_text_hits(text).articles)
+        expected = Article.objects.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+        assert found == set(expected.values_list("pk", flat=True)), text
+        return found
+
+    for text in ("rollout", "ROLL", "über", "STRASSE", "straße", "100%", "pods_1", "ß", "ǅ"):
+        same(text)
+    boundary = Article.objects.get(title="Ends with roll")  # "out" starts its summary
+    assert boundary.pk not in same("rollout") and boundary.pk in same("roll")
+    art = Article.objects.get(title="Plain")
+    art.title = "Now mentions kubectl"
+    art.save(update_fields=["title"])
+    assert same("KUBECTL") == {art.pk}
