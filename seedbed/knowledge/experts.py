@@ -823,12 +823,17 @@ def _mentoring_query(ids: list[int], line: Sequence[int] | None = None) -> Query
     in it: for a viewer who is not an admin, ``Pair.objects.visible_to`` is the pairs
     (once published) whose mentor or mentee is in their reporting line
     (``reporting_line_of``, which starts with their own person), and the states read
-    here are all published ones."""
-    pairs = Pair.objects.filter(state__in=MENTORING_STATES, mentor__is_active=True)
-    if line is not None:
-        pairs = pairs.filter(Q(mentor_id__in=line) | Q(mentee_id__in=line))
+    here are all published ones. Of every mentor, as levels: the rows of mentors who left are
+    dropped with the candidates (a focus skill's pair is joined once, not looked up again)."""
+
+    def shown(prefix: str) -> Q:
+        rule = Q(**{f"{prefix}state__in": MENTORING_STATES})
+        if line is not None:
+            rule &= Q(**{f"{prefix}mentor_id__in": line}) | Q(**{f"{prefix}mentee_id__in": line})
+        return rule
+
     by_skill = (
-        pairs.filter(skill_id__in=ids)
+        Pair.objects.filter(shown(""), skill_id__in=ids)
         .order_by()
         .annotate(
             at=EpochSeconds(Coalesce("last_activity_at", "ended_at", "started_at", "created_at")),
@@ -839,7 +844,7 @@ def _mentoring_query(ids: list[int], line: Sequence[int] | None = None) -> Query
     )
     through = Pair.focus_skills.through
     by_focus = (
-        through.objects.filter(skill_id__in=ids, pair__in=pairs)  # type: ignore[misc]
+        through.objects.filter(shown("pair__"), skill_id__in=ids)  # type: ignore[misc]
         .order_by()
         .annotate(
             at=EpochSeconds(
