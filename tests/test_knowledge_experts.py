@@ -602,7 +602,7 @@ def test_reporting_line_rules_are_the_models_scopes(org: Org, k8s: Skill) -> Non
             Pair.objects.filter(pk=pair.pk).update(skill=k8s)
             pair.focus_skills.clear()
     everyone = set(Person.objects.values_list("pk", flat=True))
-    all_pairs = {int(row[5]) for row in _mentoring_query([k8s.pk])}
+    all_pairs = {int(row[3]) for row in _mentoring_query([k8s.pk])}
     for colleagues in (False, True):
         OrgSettings.objects.update_or_create(pk=1, defaults={"colleagues_see_levels": colleagues})
         for name in ("employee", "lead", "manager", "report2", "outsider", "outsider_manager"):
@@ -615,7 +615,7 @@ def test_reporting_line_rules_are_the_models_scopes(org: Org, k8s: Skill) -> Non
             assert (set(levels) == everyone) == colleagues, name
             assert set(owners.line) == set(people_in_scope(viewer).values_list("pk", flat=True))
             visible = set(Pair.objects.visible_to(viewer).values_list("pk", flat=True))
-            seen = {int(row[5]) for row in _mentoring_query([k8s.pk], owners.line)}
+            seen = {int(row[3]) for row in _mentoring_query([k8s.pk], owners.line)}
             assert seen == all_pairs & visible, name
             assert seen or name == "outsider_manager", name
 

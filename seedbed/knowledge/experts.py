@@ -539,27 +539,45 @@ class _Rows:
         return self.take(order[first])
 
 
+def _per_item(kind: str, t: Any, direct_ids: IntArray) -> _Rows:
+    """Certificates or pairs from rows of (person, skill, date, certificate or pair): one
+    item each (count 1, worth 1), deduplicated (``_Rows.dedupe``). The constant columns are
+    added here, not read (on SQLite each value read costs, on PostgreSQL each value packed)."""
+    one = np.ones((t.shape[0], 1))
+    return _Rows.of(kind, np.hstack([t[:, :2], one, one, t[:, 2:4], one])).dedupe(direct_ids)
+
+
 def _is_direct(skill: IntArray, direct_ids: IntArray) -> Any:
     return (skill == -1) | np.isin(skill, direct_ids)
+
+
+SOURCE_SPAN = 16  # a level and its source travel as one integer: level * 16 + source
+assert len(SOURCES) <= SOURCE_SPAN
 
 
 def _levels_query(ids: list[int]) -> QuerySet[Any]:
     source = Case(*[When(source=s, then=Value(i)) for i, s in enumerate(SOURCES)], default=Value(0))
     return (
         PersonSkill.objects.filter(skill_id__in=ids)
-        .annotate(at=EpochSeconds("assessed_at"), code=source)
-        .values_list("person_id", "skill_id", "level", "at", "code")
+        .annotate(at=EpochSeconds("assessed_at"), code=F("level") * SOURCE_SPAN + source)
+        .values_list("person_id", "skill_id", "code", "at")
     )
 
 
 def _levels(t: Any) -> _Rows:
     """Current levels on the skills, of everyone, from the rows of ``_levels_query``: which
     of them the viewer may see is read with the people (``find_experts``), and the rows of
-    people who left or are not listed are dropped with the candidates. Five columns (on
-    SQLite each value read costs)."""
+    people who left or are not listed are dropped with the candidates. Four columns (on
+    SQLite each value read costs, on PostgreSQL each value packed): the level and its source
+    share one exact integer."""
+    code = t[:, 2:3].astype(np.int64)
+    level, source = (
+        (code // SOURCE_SPAN).astype(np.float64),
+        (code % SOURCE_SPAN).astype(np.float64),
+    )
     one = np.ones((t.shape[0], 1))
     # (person, skill, count 1, level, at, the skill again, source)
-    return _Rows.of("level", np.hstack([t[:, :2], one, t[:, 2:4], t[:, 1:2], t[:, 4:5]]))
+    return _Rows.of("level", np.hstack([t[:, :2], one, level, t[:, 3:4], t[:, 1:2], source]))
 
 
 def _certificates_query(ids: list[int], today: date, line: Sequence[int] | None) -> Any:
@@ -574,10 +592,8 @@ def _certificates_query(ids: list[int], today: date, line: Sequence[int] | None)
     )
     if line is not None:
         qs = qs.filter(person_id__in=line)
-    annotated = qs.order_by().annotate(at=EpochSeconds("issued_on"), one=Value(1), worth=Value(1.0))
-    return annotated.values_list(
-        "person_id", "certification__skill_id", "one", "worth", "at", "id", "one"
-    )
+    annotated = qs.order_by().annotate(at=EpochSeconds("issued_on"))
+    return annotated.values_list("person_id", "certification__skill_id", "at", "id")
 
 
 def _certificates_sql(
@@ -585,7 +601,7 @@ def _certificates_sql(
 ) -> tuple[str, list[Any]] | None:
     """Certificates on the skills that the viewer may see (``owners``: theirs, ``None``
     for the system and admins, who see all); compiled once per day, shape and viewer
-    (``key``: ``_viewer_key``). Seven columns, as ``_Rows.of``."""
+    (``key``: ``_viewer_key``). Four columns, as ``_per_item``."""
     line = None if owners is None else owners.line
     db = router.db_for_read(HeldCertification)
     return _shaped_sql(
@@ -837,10 +853,8 @@ def _mentoring_query(ids: list[int], line: Sequence[int] | None = None) -> Query
         .order_by()
         .annotate(
             at=EpochSeconds(Coalesce("last_activity_at", "ended_at", "started_at", "created_at")),
-            one=Value(1),
-            worth=Value(1.0),
         )
-        .values_list("mentor_id", "skill_id", "one", "worth", "at", "id", "one")
+        .values_list("mentor_id", "skill_id", "at", "id")
     )
     through = Pair.focus_skills.through
     by_focus = (
@@ -855,10 +869,8 @@ def _mentoring_query(ids: list[int], line: Sequence[int] | None = None) -> Query
                     "pair__created_at",
                 )
             ),
-            one=Value(1),
-            worth=Value(1.0),
         )
-        .values_list("pair__mentor_id", "skill_id", "one", "worth", "at", "pair_id", "one")
+        .values_list("pair__mentor_id", "skill_id", "at", "pair_id")
     )
     return by_skill.union(by_focus, all=True).order_by()
 
@@ -870,7 +882,7 @@ def _mentoring_sql(
     the system and admins, who see every pair), compiled once per shape and viewer (``key``:
     ``_viewer_key``); the visibility is an index lookup on the pair's people (as a subquery
     of ``visible_to`` PostgreSQL built the whole visible set from its recursive reporting
-    line each time). Seven columns, as ``_Rows.of``."""
+    line each time). Four columns, as ``_per_item``."""
     db = router.db_for_read(Pair)
     if owners is None:
         return _shaped_sql("mentoring", _mentoring_query, db, ids)
@@ -1283,9 +1295,9 @@ def find_experts(
     # the mentors' capacity.
     db = router.db_for_read(PersonSkill)
     statements: dict[str, tuple[tuple[str, list[Any]] | None, int]] = {
-        "level": (_shaped_sql("levels", _levels_query, db, ids), 5),
-        "certification": (_certificates_sql(owners, ids, today, key), 7),
-        "mentoring": (_mentoring_sql(owners, ids, key), 7),
+        "level": (_shaped_sql("levels", _levels_query, db, ids), 4),
+        "certification": (_certificates_sql(owners, ids, today, key), 4),
+        "mentoring": (_mentoring_sql(owners, ids, key), 4),
         "capacity": (_capacity_sql(), 3),
     }
     if len(direct) == 1:
@@ -1309,8 +1321,8 @@ def find_experts(
     fetched = _fetch_all(statements, db)
     kinds = {
         "level": _levels(fetched["level"]),
-        "certification": _Rows.of("certification", fetched["certification"]).dedupe(direct_ids),
-        "mentoring": _Rows.of("mentoring", fetched["mentoring"]).dedupe(direct_ids),
+        "certification": _per_item("certification", fetched["certification"], direct_ids),
+        "mentoring": _per_item("mentoring", fetched["mentoring"], direct_ids),
     }
     kinds.update(_summed_evidence(readable, direct, related, hits, now, hl, fetched))
 
