@@ -131,16 +131,28 @@ class ExpertPage:
     related_skills: list[Skill] = field(default_factory=list)
 
 
+# SQL of statements that take no parameter from the request, compiled once per database.
+_COMPILED: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _compiled(name: str, db: str, build: Callable[[], QuerySet[Any]]) -> tuple[str, list[Any]]:
+    """The SQL and parameters of ``build()``'s queryset on ``db``, compiled the first time
+    only (for statements that take nothing from the request)."""
+    key = f"{name}:{db}"
+    if key not in _COMPILED:
+        sql, params = build().query.get_compiler(using=db).as_sql()
+        _COMPILED[key] = (sql, tuple(params))
+    sql, params = _COMPILED[key]
+    return sql, list(params)
+
+
 def _stored_weights() -> Any:
     """The stored weights (``FinderSettings.load().weights``), read as the driver returns
     them (no model instance; the row is created by ``load`` when missing). One query."""
     db = router.db_for_read(FinderSettings)
-    key = f"weights:{db}"
-    if key not in _COMPILED:
-        qs = FinderSettings.objects.filter(pk=1).values_list("weights")
-        sql, params = qs.query.get_compiler(using=db).as_sql()
-        _COMPILED[key] = (sql, tuple(params))
-    sql, params = _COMPILED[key]
+    sql, params = _compiled(
+        "weights", db, lambda: FinderSettings.objects.filter(pk=1).values_list("weights")
+    )
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -247,16 +259,15 @@ def _catalogue() -> _Catalogue:
     """The active skills (one query, its SQL compiled once); the names, aliases and terms
     are made from the rows again only when they differ from the rows last read."""
     db = router.db_for_read(Skill)
-    key = f"catalogue:{db}"
-    if key not in _COMPILED:
-        qs = (
+    sql, params = _compiled(
+        "catalogue",
+        db,
+        lambda: (
             Skill.objects.filter(is_active=True)
             .order_by("name", "id")
             .values_list("id", "name", "aliases", "category_id")
-        )
-        sql, params = qs.query.get_compiler(using=db).as_sql()
-        _COMPILED[key] = (sql, tuple(params))
-    sql, params = _COMPILED[key]
+        ),
+    )
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -890,10 +901,6 @@ def _mentoring_sql(
     return _shaped_sql("mentoring:line", lambda i: _mentoring_query(i, line), db, ids, viewer=key)
 
 
-# SQL of statements that take no parameter from the request, compiled once per database.
-_COMPILED: dict[str, tuple[str, tuple[Any, ...]]] = {}
-
-
 def _capacity_query() -> QuerySet[Any]:
     live = (
         Pair.objects.live()
@@ -919,13 +926,7 @@ def _capacity_query() -> QuerySet[Any]:
 def _capacity_sql() -> tuple[str, list[Any]]:
     """(person, capacity, live pairs) of every participation as a mentor in an open or
     running programme; the same for every request (compiled once per database)."""
-    db = router.db_for_read(Participant)
-    key = f"capacity:{db}"
-    if key not in _COMPILED:
-        sql, params = _capacity_query().query.get_compiler(using=db).as_sql()
-        _COMPILED[key] = (sql, tuple(params))
-    sql, params = _COMPILED[key]
-    return sql, list(params)
+    return _compiled("capacity", router.db_for_read(Participant), _capacity_query)
 
 
 def _full_mentors(t: Any) -> IntArray:
