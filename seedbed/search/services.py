@@ -8,10 +8,13 @@
 3. one statement finds the matching documents, drops what ``viewer`` may not see (the
    forms of ``seedbed.search.scopes``: a bit of the document id, or a set read once per
    statement, so counts and pages are exact at a cost per hit of next to nothing), counts
-   the hits per kind (without ranking them) and returns one ranked page of them;
+   the hits per kind (without ranking them) and returns one ranked page of them — on
+   PostgreSQL ranked in two steps when more than ``CANDIDATES`` hits are visible
+   (``Hits.rerank``, see ``backends.postgres``);
 4. titles and snippets are escaped and the hits marked (``seedbed.search.highlight``).
 
-The query count is fixed (at most four), whatever the number of documents or results.
+The query count is fixed (at most four; on PostgreSQL two more set and restore planner
+settings around the statement), whatever the number of documents or results.
 """
 
 from __future__ import annotations
