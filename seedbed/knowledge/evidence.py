@@ -297,9 +297,9 @@ def fetch_many(
     if not statements:
         return []
     connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            out = []
+    if connection.vendor != "postgresql":
+        out = []
+        with connection.cursor() as cursor:
             for sql, params, columns in statements:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
@@ -309,17 +309,34 @@ def fetch_many(
                 except TypeError:  # a NULL: np.array makes it NaN
                     table = np.array(rows, dtype=np.float64)
                 out.append(table.reshape(-1, columns))
-            return out
-        parts = []
-        values: list[Any] = []
-        for sql, params, columns in statements:
-            names = ", ".join(f"c{i}" for i in range(columns))
-            subquery = f"(SELECT {_packed(columns)} FROM ({sql}) AS rows ({names}))"  # noqa: S608
-            parts.append(subquery)
-            values.extend(params)
+        return out
+    parts = []
+    values: list[Any] = []
+    for sql, params, columns in statements:
+        names = ", ".join(f"c{i}" for i in range(columns))
+        subquery = f"(SELECT {_packed(columns)} FROM ({sql}) AS rows ({names}))"  # noqa: S608
+        parts.append(subquery)
+        values.extend(params)
+    with _binary_cursor(connection) as cursor:
         cursor.execute("SELECT " + ", ".join(parts), values)
         row = cursor.fetchone()
     return [_unpacked(data, st[2]) for data, st in zip(row, statements, strict=True)]
+
+
+def _binary_cursor(connection: Any) -> Any:
+    """A cursor (Django's wrapper: logged and seen by execute wrappers as any other) whose
+    results come in PostgreSQL's binary format: the packed ``bytea`` travels as its bytes,
+    not as text of twice their length (about 1 ms less for the 360 KB of a popular skill's
+    numbers). Parameters are then bound by the server (as with Django's
+    ``server_side_binding``): binary results need it."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg.pq import Format
+
+    connection.ensure_connection()
+    cursor_class: Any = ServerBindingCursor  # (the stubs do not know its arguments)
+    raw = cursor_class(connection.connection)
+    raw.format = Format.BINARY
+    return connection._prepare_cursor(raw)
 
 
 def evidence_sql(direct_id: int, related: list[int], hl: float) -> tuple[str, list[Any]]:
