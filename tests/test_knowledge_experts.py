@@ -668,3 +668,37 @@ def test_text_is_found_in_titles_and_summaries_as_icontains_finds_it(org: Org, k
     art.title = "Now mentions kubectl"
     art.save(update_fields=["title"])
     assert same("KUBECTL") == {art.pk}
+
+
+@pytest.mark.django_db
+def test_levels_share_one_number_with_the_skill_unless_its_id_is_too_large() -> None:
+    """Levels travel in three columns (the skill, the level and its source in one exact
+    integer); skill ids too large for that are read in four. Both decode the same."""
+    import numpy as np
+
+    from seedbed.knowledge.experts import (
+        CODE_SPAN,
+        NARROW_SKILLS,
+        SOURCE_SPAN,
+        _fetch_all,
+        _levels,
+        _levels_sql,
+    )
+
+    assert _levels_sql([3, 7], "default")[1] == 3
+    assert _levels_sql([3, NARROW_SKILLS], "default")[1] == 4
+    fetched = _fetch_all({"level": _levels_sql([3, NARROW_SKILLS], "default")}, "default")
+    assert fetched["level"].shape == (0, 4)  # the wide statement runs (and finds nothing)
+    wide = np.array(
+        [
+            [11.0, 7.0, 5 * SOURCE_SPAN + 2, 1.7e9 + 0.25],
+            [12.0, NARROW_SKILLS - 1, 32767 * SOURCE_SPAN + 5, 0.0],
+        ]
+    )
+    narrow = np.column_stack([wide[:, 0], wide[:, 1] * CODE_SPAN + wide[:, 2], wide[:, 3]])
+    a, b = _levels(wide), _levels(narrow)
+    for name in ("person", "skill", "count", "value", "at", "ref", "extra"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert b.skill.tolist() == [7, NARROW_SKILLS - 1]
+    assert b.value.tolist() == [5.0, 32767.0]
+    assert b.extra.tolist() == [2, 5]
