@@ -106,6 +106,12 @@ def test_in_german_the_header_fits_desktop_widths_with_a_more_menu(
     expect(more).to_be_hidden()
     page.set_viewport_size({"width": 1280, "height": 800})
     page.reload()
+    # The bar fits itself again once fonts are ready and on the frame after a resize (moving
+    # menus into "Mehr"); let that settle before working its menus by keyboard.
+    page.evaluate(
+        "document.fonts.ready.then(() => new Promise((done) =>"
+        " requestAnimationFrame(() => requestAnimationFrame(done))))"
+    )
     expect(more).to_be_visible()
     more_summary = more.locator(":scope > details > summary")
     expect(more_summary).to_have_text("Mehr")
@@ -121,6 +127,7 @@ def test_in_german_the_header_fits_desktop_widths_with_a_more_menu(
     audit = bar.get_by_role("link", name="Änderungsprotokoll")
     expect(audit).to_be_visible()
     audit.focus()
+    expect(audit).to_be_focused()
     page.keyboard.press("Escape")
     expect(audit).to_be_hidden()
     expect(admin_summary).to_be_focused()
@@ -137,4 +144,16 @@ def test_in_german_the_header_fits_desktop_widths_with_a_more_menu(
     # and while it is open "Mehr" is marked as holding the current page.
     page.goto(f"{live_server.url}/people/")
     expect(more_summary).to_have_class(re.compile(r"\bcurrent\b"))
+    # "toggle" arrives as a task of its own: the event of "Mehr" opening, late, must not close
+    # a menu already opened inside it.
+    assert page.evaluate(
+        """() => {
+            const outer = document.querySelector("[data-nav-more] > details");
+            const inner = outer.querySelector("details");
+            outer.open = true;
+            inner.open = true;
+            outer.dispatchEvent(new Event("toggle"));
+            return inner.open;
+        }"""
+    )
     assert watch.problems(page) == []

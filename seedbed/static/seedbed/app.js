@@ -111,11 +111,16 @@
         menu.querySelector("summary").focus();
       });
     });
+    // Opening a menu closes the others, but not the menus it is inside nor those inside it:
+    // "toggle" comes as a task of its own, so a quick hand (or a test) may already have opened
+    // a menu inside "More" when the event of "More" itself arrives.
     document.addEventListener("toggle", function (event) {
       var opened = event.target;
       if (!opened.matches || !opened.matches("details[data-menu]") || !opened.open) return;
       document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
-        if (menu !== opened && !menu.contains(opened)) menu.removeAttribute("open");
+        if (menu !== opened && !menu.contains(opened) && !opened.contains(menu)) {
+          menu.removeAttribute("open");
+        }
       });
     }, true);
   }
