@@ -236,6 +236,12 @@ def correct(words: list[str]) -> tuple[list[str], bool]:
     return [fixes.get(w, w) for w in words], bool(fixes)
 
 
+# The page's rows (a document, its snippet source and its score ``p.score``) and, beside
+# them in the same result, one row per kind: its code and its count of visible hits.
+_COLUMNS = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta, p.score"
+_PER_KIND = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL"
+
+
 def _run(
     hits: Hits,
     viewer: User,
@@ -257,8 +263,6 @@ def _run(
     # the id or looks the object up in a set read once for the statement.
     seen = visibility.where
     sets, sets_params = visibility.with_()
-    columns = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta, p.score"
-    per_kind = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL, NULL"
     if hits.matched:
         # Two passes over the matches: ranked (visible hits only) for the page, unranked for
         # the counts — cheaper than keeping every ranked hit when ranking costs (FTS5).
@@ -266,9 +270,9 @@ def _run(
             WITH {sets} found AS (SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC}
                   WHERE ({seen}) {kind_sql}
                   ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s)
-            SELECT {columns} FROM found AS p JOIN search_searchdocument d ON d.id = p.id
+            SELECT {_COLUMNS} FROM found AS p JOIN search_searchdocument d ON d.id = p.id
             UNION ALL
-            SELECT {per_kind} FROM ({hits.matched}) AS {_DOC} WHERE ({seen})
+            SELECT {_PER_KIND} FROM ({hits.matched}) AS {_DOC} WHERE ({seen})
             GROUP BY {_DOC}.id >> {ID_BITS}
         """  # noqa: S608 - pieces are constant SQL; every value is a parameter
         params = [
@@ -288,12 +292,12 @@ def _run(
             WITH {sets} visible AS MATERIALIZED (
                 SELECT {_DOC}.id, {_DOC}.score FROM ({hits.sql}) AS {_DOC} WHERE ({seen})
             )
-            SELECT {columns}
+            SELECT {_COLUMNS}
             FROM (SELECT {_DOC}.id, {_DOC}.score FROM visible AS {_DOC} WHERE TRUE {kind_sql}
                   ORDER BY {_DOC}.score DESC, {_DOC}.id LIMIT %s OFFSET %s) AS p
             JOIN search_searchdocument d ON d.id = p.id
             UNION ALL
-            SELECT {per_kind} FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
+            SELECT {_PER_KIND} FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
         """  # noqa: S608 - pieces are constant SQL; every value is a parameter
         params = [
             *sets_params,
@@ -333,15 +337,14 @@ def _planner(cur: Any, settings: tuple[tuple[str, str], ...]) -> Iterator[None]:
     sets = ", ".join(["set_config(%s, %s, false)"] * len(settings))
     cur.execute(f"SELECT {reads}, {sets}", [*names, *(v for pair in settings for v in pair)])
     before = cur.fetchone()[: len(settings)]
-    restore = ", ".join(["set_config(%s, %s, false)"] * len(settings))
-    restore_params = [v for pair in zip(names, before, strict=True) for v in pair]
+    restore = [v for pair in zip(names, before, strict=True) for v in pair]
     try:
         yield
     except Exception:
         if not connection.in_atomic_block:
-            cur.execute(f"SELECT {restore}", restore_params)
+            cur.execute(f"SELECT {sets}", restore)
         raise
-    cur.execute(f"SELECT {restore}", restore_params)
+    cur.execute(f"SELECT {sets}", restore)
 
 
 def _reranked(
@@ -386,18 +389,16 @@ def _reranked(
                   ORDER BY {first.format(t="w")} LIMIT %s OFFSET %s) AS t
         """)  # noqa: S608 - pieces are constant SQL; every value is a parameter
         parts_params += [*rerank_params, limit, offset + limit - start, start]
-    columns = "d.id, d.kind, d.object_id, d.title, d.extra, substr(d.body, 1, %s), d.meta"
-    per_kind = f"NULL, CAST({_DOC}.id >> {ID_BITS} AS TEXT), count(*), NULL, NULL, NULL, NULL"
     sql = f"""
         WITH {sets} visible AS MATERIALIZED (
             SELECT {_DOC}.id, {_DOC}.object_id, {_DOC}.score, {_DOC}.v
             FROM ({hits.sql}) AS {_DOC} WHERE ({visibility.where})
         ),
         wanted AS (SELECT * FROM visible AS {_DOC} WHERE TRUE {kind_sql})
-        SELECT {columns}, p.score, p.place
+        SELECT {_COLUMNS}, p.place
         FROM ({" UNION ALL ".join(parts)}) AS p JOIN search_searchdocument d ON d.id = p.id
         UNION ALL
-        SELECT {per_kind}, NULL, NULL FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
+        SELECT {_PER_KIND}, NULL FROM visible AS {_DOC} GROUP BY {_DOC}.id >> {ID_BITS}
     """  # noqa: S608 - pieces are constant SQL; every value is a parameter
     params = [*sets_params, *hits.params, *kind_params, SNIPPET_SOURCE, *parts_params]
     return sql, params

@@ -54,7 +54,6 @@ _BATCH = 500
 MAX_POSITION = 16383
 MAX_POSITIONS = 255
 MAX_LEXEME_BYTES = 2047
-_WEIGHT = {"title": "A", "extra": "B", "body": "D"}
 
 
 @cache
@@ -79,8 +78,7 @@ def vector(title: str, extra: str, body: str) -> str:
             seen.append(f"{at}{weight}")
 
     position = 0
-    for field, text in (("title", title), ("extra", extra), ("body", body)):
-        weight = _WEIGHT[field]
+    for text, weight in ((title, "A"), (extra, "B"), (body, "D")):
         words = tokens(text)
         for i, word in enumerate(words):
             position += 1
