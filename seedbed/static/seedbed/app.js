@@ -81,12 +81,16 @@
       }
     });
   }
-  var markPending = false;
-  window.addEventListener("resize", function () {
-    if (markPending) return;
-    markPending = true;
-    window.requestAnimationFrame(function () { markPending = false; markScrollers(); });
-  });
+  // ``fn`` once on the frame after any number of resize events.
+  function afterResize(fn) {
+    var pending = false;
+    window.addEventListener("resize", function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; fn(); });
+    });
+  }
+  afterResize(markScrollers);
 
   // <details data-menu>: one menu open at a time; Escape or a click elsewhere closes it.
   function menus() {
@@ -182,12 +186,11 @@
       toggle.focus();
     });
     // Only a change of width matters (a phone's address bar changes the height all the time).
-    var pending = false;
     var lastWidth = window.innerWidth;
-    window.addEventListener("resize", function () {
-      if (pending || window.innerWidth === lastWidth) return;
-      pending = true;
-      window.requestAnimationFrame(function () { pending = false; lastWidth = window.innerWidth; fit(); });
+    afterResize(function () {
+      if (window.innerWidth === lastWidth) return;
+      lastWidth = window.innerWidth;
+      fit();
     });
     fit();
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(fit);
