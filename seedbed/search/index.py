@@ -6,17 +6,31 @@ query per kind, plus their skills) and writes, rewrites or drops their documents
 writers (imports) call ``schedule_reindex(kind)``. ``reindex_all()`` rebuilds everything
 (``seedbed manage search_reindex``; the demo build ends with it).
 
+The full-text structure may depend on more than the documents' text: PostgreSQL's vectors
+hold each phrase of the synonym list as one lexeme (``backends.postgres``), so a Seedbed
+upgrade that ships another list, or writes vectors differently, leaves them stale.
+``fingerprint()`` sums that up and ``IndexState`` keeps the one the vectors were built from.
+After ``migrate`` (the search app's ``post_migrate``), ``after_migrate`` compares the two
+and, when they differ, rewrites every vector (``refresh_vectors``): itself up to
+``SYNC_LIMIT`` documents, else through the task worker, search answering from the old
+vectors meanwhile. On SQLite there is nothing to compare: FTS5 indexes the words only and
+synonyms are expanded in the query.
+
 Kinds: "person", "skill", "article", "question", "learning_item".
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
-from django.db import transaction
+from django.apps.registry import Apps
+from django.db import connection, transaction
+from django.db.migrations import Migration
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -24,7 +38,7 @@ from seedbed.search import scopes, vocabulary
 from seedbed.search.backends import full_text, semantic
 from seedbed.search.backends.base import Row
 from seedbed.search.extractors import EXTRACTORS, all_ids, tagged_with
-from seedbed.search.models import SearchDocument, document_id
+from seedbed.search.models import IndexState, SearchDocument, document_id
 
 KINDS = ("person", "skill", "article", "question", "learning_item")
 BATCH = 500
@@ -152,8 +166,9 @@ def reindex_kind(kind: str, *, cascade: bool = False) -> int:
 
 @transaction.atomic
 def reindex_all() -> dict[str, int]:
-    """Rebuild the whole index: every kind, then the full-text structure and vocabulary.
-    Returns the number of documents per kind."""
+    """Rebuild the whole index: every kind, then the full-text structure and vocabulary, and
+    on PostgreSQL every vector if the synonym list or vector format changed since they were
+    built (storing the fingerprint). Returns the number of documents per kind."""
     SearchDocument.objects.exclude(kind__in=KINDS).delete()
     for kind in KINDS:
         reindex_kind(kind)
@@ -171,4 +186,138 @@ def reindex_all() -> dict[str, int]:
     counts = dict.fromkeys(KINDS, 0)
     for row in SearchDocument.objects.values("kind").annotate(n=Count("id")).order_by():
         counts[row["kind"]] = row["n"]
+    # Documents whose text did not change were not written above: if the vectors are older
+    # than the running code's synonym list or format, every vector is rewritten.
+    current = fingerprint()
+    if current and stored_fingerprint() != current:
+        rewrite_vectors()
+        _store_fingerprint(current)
     return counts
+
+
+# --- what the full-text structure depends on besides the text -----------------------------
+
+# Up to this many documents, ``migrate`` rewrites stale vectors itself (0.6-1 ms a document,
+# most of it building the vector in Python: 6-11 s for 10,000); a larger index is left to the
+# task worker, so that ``migrate`` (and ``seedbed serve``, which runs it) does not wait for
+# minutes (60 s for 105,000 documents, docs/benchmarks.md).
+SYNC_LIMIT = 10_000
+VECTOR_BATCH = 2000
+# Migrations that rewrite every vector with the running code: a run that applied one of them
+# leaves the vectors in step, and only the fingerprint needs storing.
+REWRITING_MIGRATIONS = frozenset({("search", "0005_postgres_phrases")})
+
+
+def fingerprint() -> str:
+    """What the documents' full-text structure depends on besides their text, as a short
+    string; "" for nothing. PostgreSQL: the vector format and a hash of the synonym list's
+    phrases (``backends.postgres.VECTOR_FORMAT`` and ``phrases``). SQLite: nothing — FTS5
+    indexes the words only and synonyms are expanded in the query, so a change to the list
+    takes effect there at once."""
+    if connection.vendor != "postgresql":
+        return ""
+    from seedbed.search.backends import postgres
+
+    digest = hashlib.sha256("\n".join(postgres.phrases()).encode()).hexdigest()
+    return f"postgresql/{postgres.VECTOR_FORMAT}/{digest}"
+
+
+def stored_fingerprint() -> str | None:
+    """The fingerprint the vectors were last built from; None if never recorded."""
+    return IndexState.objects.filter(pk=1).values_list("fingerprint", flat=True).first()
+
+
+def _store_fingerprint(value: str) -> None:
+    IndexState.objects.update_or_create(
+        pk=1, defaults={"fingerprint": value, "built_at": timezone.now()}
+    )
+
+
+def rewrite_vectors() -> int:
+    """Write every document's full-text structure again from the text it holds, as the
+    backend writes it for new documents (``after_write``), ``VECTOR_BATCH`` documents at a
+    time; returns how many. Runs in the caller's transaction."""
+    backend = full_text()
+    rows = SearchDocument.objects.order_by("pk").values_list("pk", "title", "extra", "body")
+    batch: list[Row] = []
+    count = 0
+    for pk, title, extra, body in rows.iterator(chunk_size=VECTOR_BATCH):
+        batch.append(Row(pk, title, extra, body))
+        if len(batch) == VECTOR_BATCH:
+            backend.after_write(batch)
+            count += len(batch)
+            batch = []
+    backend.after_write(batch)
+    return count + len(batch)
+
+
+def refresh_vectors() -> int | None:
+    """Rewrite every vector if the stored fingerprint is not the running code's, and store
+    it; returns how many documents were rewritten, None if the vectors were in step (or the
+    database has none: SQLite).
+
+    All or nothing, in one transaction: until it commits, searches read the old vectors
+    (stale, but search works) and the fingerprint stays the old one, so a failed run leaves
+    the index as it was and the next ``migrate`` tries again. The documents table is locked
+    against writes for that time (``SHARE ROW EXCLUSIVE``: reads go on): a document written
+    meanwhile by another process must not get a vector of its old text, and rows locked
+    one by one could deadlock with a writer. Two runs at once take turns, and the second
+    finds the vectors in step."""
+    current = fingerprint()
+    if not current:
+        return None
+    started = time.monotonic()
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("LOCK TABLE search_searchdocument IN SHARE ROW EXCLUSIVE MODE")
+        if stored_fingerprint() == current:
+            return None
+        count = rewrite_vectors()
+        _store_fingerprint(current)
+    logger.info(
+        "search: rewrote the vectors of %d documents in %.1f s", count, time.monotonic() - started
+    )
+    return count
+
+
+class Upkeep(NamedTuple):
+    """What ``after_migrate`` did: ``action`` is "" (nothing to check: SQLite, or the search
+    tables migrated away), "current" (in step), "stored" (no documents, or a migration of this
+    run rewrote them: the fingerprint is stored), "rebuilt" (``documents`` rewritten now) or
+    "queued" (a task rewrites the ``documents``)."""
+
+    action: Literal["", "current", "stored", "rebuilt", "queued"]
+    documents: int = 0
+
+
+def after_migrate(
+    *, plan: Sequence[tuple[Migration, bool]] | None = None, apps: Apps | None = None
+) -> Upkeep:
+    """Bring the full-text structure in step with the running code after ``migrate`` (the
+    search app's ``post_migrate``; ``plan`` and ``apps`` are the signal's). One query when
+    it is in step; nothing on SQLite."""
+    current = fingerprint()
+    if not current:
+        return Upkeep("")
+    if apps is not None:
+        try:
+            apps.get_model("search", "IndexState")
+        except LookupError:  # migrated back before 0006
+            return Upkeep("")
+    if stored_fingerprint() == current:
+        return Upkeep("current")
+    rewritten = any(
+        (m.app_label, m.name) in REWRITING_MIGRATIONS and not backwards
+        for m, backwards in plan or ()
+    )
+    documents = 0 if rewritten else SearchDocument.objects.count()
+    if not documents:
+        _store_fingerprint(current)
+        return Upkeep("stored")
+    if documents <= SYNC_LIMIT:
+        return Upkeep("rebuilt", refresh_vectors() or 0)
+    from seedbed.search.tasks import rebuild_vectors
+
+    rebuild_vectors.enqueue()
+    logger.info("search: queued the rewrite of %d documents' vectors", documents)
+    return Upkeep("queued", documents)

@@ -59,3 +59,18 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class IndexState(models.Model):
+    """What the full-text structure was last built from (one row, id 1): ``fingerprint`` is
+    ``seedbed.search.index.fingerprint()`` as it was when every vector was last rewritten
+    (PostgreSQL: the vector format and the synonym list's phrases). ``migrate`` compares it
+    with the running code's and rebuilds the vectors when they differ. Unused on SQLite,
+    whose FTS5 index holds the words only."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    fingerprint = models.CharField(max_length=100)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"search index built {self.built_at:%Y-%m-%d %H:%M} from {self.fingerprint}"

@@ -1,5 +1,7 @@
 """The synonym list (``data/synonyms.txt``): groups of words that mean the same, so a query
-for one finds the others. Read once per process."""
+for one finds the others. Read once per process. PostgreSQL's index depends on its phrases
+(``backends.postgres.phrases``): ``migrate`` rebuilds it when they change
+(``seedbed.search.index.after_migrate``)."""
 
 from __future__ import annotations
 

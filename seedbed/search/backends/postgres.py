@@ -6,9 +6,11 @@ position, as ``to_tsvector('simple', ...)`` would place them (no stemming, no st
 PostgreSQL sees the same words as SQLite's FTS5 does; and each phrase of the synonym list
 ("how to") also as one lexeme, so a phrase query is a look-up in the GIN index. As ``<->`` of
 its words it would make PostgreSQL read the vector of every document holding both words
-(60,000 of 100,000 for "how to"). Queries are cast to ``tsquery``, not parsed again. After a
-change to the synonym list, rebuild the index (``seedbed manage search_reindex``). Only core
-features are used (no pg_trgm, unaccent or RUM).
+(60,000 of 100,000 for "how to"). Queries are cast to ``tsquery``, not parsed again. The
+vectors therefore depend on the synonym list's phrases (``phrases``) and on how ``vector``
+writes them (``VECTOR_FORMAT``): ``migrate`` rebuilds them when either changed
+(``seedbed.search.index.after_migrate``). Only core features are used (no pg_trgm, unaccent
+or RUM).
 
 Ranking reads each hit's full vector (about 2 KB for an article, kept out of line), some
 1-3 µs a hit: fine for a topic, too dear for an everyday word that 50,000 articles hold. So
@@ -54,6 +56,10 @@ _BATCH = 500
 MAX_POSITION = 16383
 MAX_POSITIONS = 255
 MAX_LEXEME_BYTES = 2047
+# The version of what ``vector`` writes for a given text and phrase list: raise it with any
+# change to that (or to the tokens it is built from), and ``migrate`` rebuilds the vectors
+# (``seedbed.search.index.fingerprint``).
+VECTOR_FORMAT = 1
 
 
 @cache
@@ -61,6 +67,12 @@ def _phrases() -> tuple[frozenset[tuple[str, ...]], tuple[int, ...]]:
     """The synonym list's phrases (entries of two or more words) and their lengths."""
     phrases = frozenset(entry for entry in synonyms.table() if len(entry) > 1)
     return phrases, tuple(sorted({len(p) for p in phrases}))
+
+
+def phrases() -> list[str]:
+    """The phrases ``vector`` keeps as one lexeme each, sorted: with ``VECTOR_FORMAT``, all
+    the vectors depend on besides the documents' text."""
+    return sorted(" ".join(p) for p in _phrases()[0])
 
 
 def vector(title: str, extra: str, body: str) -> str:
@@ -164,4 +176,6 @@ class PostgresFullText:
                 )
 
     def rebuild(self) -> None:
-        """Nothing to do: the vectors are written with the documents."""
+        """Nothing to do: the vectors are written with the documents (and all rewritten by
+        ``seedbed.search.index`` when the synonym list's phrases or ``VECTOR_FORMAT``
+        changed)."""

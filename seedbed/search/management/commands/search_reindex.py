@@ -2,7 +2,10 @@
 
 Steps: re-index every person, skill, article, question and learning item (documents of
 objects that are gone are dropped), then rebuild the database's full-text structure and
-vocabulary (``seedbed.search.index.reindex_all``). Safe to run at any time.
+vocabulary; on PostgreSQL, rewrite every document's vector if the synonym list or the vector
+format changed since they were built, and record what they are built from
+(``seedbed.search.index.reindex_all``). Safe to run at any time. (``migrate`` already
+rewrites stale vectors by itself: this command is not needed after an upgrade.)
 """
 
 from __future__ import annotations
