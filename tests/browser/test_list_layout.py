@@ -1,5 +1,6 @@
 """List pages on a phone (375 px): a table wider than the screen scrolls inside its own box,
-a named region a keyboard can focus and scroll, and the page itself never scrolls sideways."""
+a named region a keyboard can focus and scroll, and the page itself never scrolls sideways —
+without JavaScript too (then the table itself is the scroller, app.css)."""
 
 from __future__ import annotations
 
@@ -61,4 +62,32 @@ def test_other_list_tables_scroll_in_their_own_box_on_a_phone(
     wide = page.locator(".table-scroll[tabindex='0'][role='region']")
     assert wide.count() >= 1, path
     assert wide.first.get_attribute("aria-label")
+    assert watch.problems(page) == []
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+@pytest.mark.parametrize(
+    "path",
+    ["/people/validation/", "/skills/", "/accounts/audit/", "/gaps/", "/development/", "/people/"],
+)
+def test_without_javascript_wide_tables_still_scroll_in_place_on_a_phone(
+    page: Page, login: Login, watch: BrowserWatch, live_server: Any, path: str
+) -> None:
+    login("Admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}{path}")
+    assert page.evaluate("document.querySelectorAll('[data-table-scroll]').length") == 0  # no JS
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), (
+        path,
+        page.evaluate("[document.documentElement.scrollWidth, innerWidth]"),
+    )
+    # Some table on the page is wider than the screen and scrolls inside its own box (the
+    # table itself, or the box its template gives it), not the page.
+    assert page.evaluate(
+        """() => [...document.querySelectorAll("main table")].some((t) => {
+            const box = t.closest(".table-scroll") || t;
+            return box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === "auto";
+        })"""
+    ), path
+    screenshot(page, f"nojs-375{path.rstrip('/').replace('/', '-')}")
     assert watch.problems(page) == []
