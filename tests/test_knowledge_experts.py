@@ -462,7 +462,7 @@ def test_query_count_does_not_grow_with_people(
         )
 
     _populate(k8s, 2)
-    # settings, catalogue, skills, articles and questions containing "kube" (2: it is not
+    # settings, catalogue (the skills are made from it), articles and questions containing "kube" (2: it is not
     # exactly a skill's name), levels, certificates, mentoring, articles and answers from the
     # read table (ExpertEvidence, one query), mentors' capacity, people (filtered by
     # language: a statement of its own), the page's people, their articles and answered
@@ -471,7 +471,7 @@ def test_query_count_does_not_grow_with_people(
     # certificates, mentoring, the read table, capacity and those not for everyone are one
     # statement (evidence.fetch_many).
     together = 5 if viewer_name == "admin" else 6
-    expected = (13 if viewer_name == "admin" else 15) - (
+    expected = (12 if viewer_name == "admin" else 14) - (
         together - 1 if connection.vendor == "postgresql" else 0
     )
     with django_assert_num_queries(expected):
@@ -675,6 +675,7 @@ def test_levels_share_one_number_with_the_skill_unless_its_id_is_too_large() -> 
     """Levels travel in three columns (the skill, the level and its source in one exact
     integer); skill ids too large for that are read in four. Both decode the same."""
     import numpy as np
+    from django.db import connection
 
     from seedbed.knowledge.experts import (
         CODE_SPAN,
@@ -685,7 +686,9 @@ def test_levels_share_one_number_with_the_skill_unless_its_id_is_too_large() -> 
         _levels_sql,
     )
 
-    assert _levels_sql([3, 7], "default")[1] == 3
+    # (PostgreSQL reads the generated column, four numbers already packed: see below.)
+    packed = connection.vendor == "postgresql"
+    assert _levels_sql([3, 7], "default")[1:] == ((4, True) if packed else (3, False))
     assert _levels_sql([3, NARROW_SKILLS], "default")[1] == 4
     fetched = _fetch_all({"level": _levels_sql([3, NARROW_SKILLS], "default")}, "default")
     assert fetched["level"].shape == (0, 4)  # the wide statement runs (and finds nothing)
@@ -702,3 +705,52 @@ def test_levels_share_one_number_with_the_skill_unless_its_id_is_too_large() -> 
     assert b.skill.tolist() == [7, NARROW_SKILLS - 1]
     assert b.value.tolist() == [5.0, 32767.0]
     assert b.extra.tolist() == [2, 5]
+
+
+@pytest.mark.django_db
+def test_levels_read_by_the_finder_are_the_stored_ones_for_every_source() -> None:
+    """What the finder's levels statement returns (on PostgreSQL the generated column
+    ``finder_numbers`` of migration ``skills 0004``, whose source numbers are written in the
+    migration) decodes to each level's person, skill, level, source and date, for every
+    source; after an update too (the database recomputes the column)."""
+    from datetime import UTC, datetime
+
+    from seedbed.knowledge.experts import SOURCES, _fetch_all, _levels, _levels_sql
+    from seedbed.people.models import Person
+    from seedbed.skills.models import PersonSkill, Skill, SkillCategory
+
+    category = SkillCategory.objects.create(name="Sources")
+    skills = [Skill.objects.create(name=f"Source skill {i}", category=category) for i in range(2)]
+    when = datetime(2024, 2, 29, 23, 59, 58, 250000, tzinfo=UTC)
+    for i, source in enumerate(SOURCES):
+        person = Person.objects.create(full_name=f"Source {i}", email=f"source{i}@example.com")
+        PersonSkill.objects.create(
+            person=person, skill=skills[i % 2], level=1 + i % 5, source=source, assessed_at=when
+        )
+    person = Person.objects.create(full_name="Source again", email="again@example.com")
+    changed = PersonSkill.objects.create(
+        person=person, skill=skills[0], level=2, source=SOURCES[0], assessed_at=when
+    )
+    changed.level, changed.source = 5, SOURCES[-1]
+    changed.save(update_fields=["level", "source"])
+
+    ids = [s.pk for s in skills]
+    rows = _levels(_fetch_all({"level": _levels_sql(ids, "default")}, "default")["level"])
+    got = sorted(
+        zip(
+            rows.person.tolist(),
+            rows.skill.tolist(),
+            rows.value.tolist(),
+            rows.extra.tolist(),
+            rows.at.tolist(),
+            strict=True,
+        )
+    )
+    expected = sorted(
+        (ps.person_id, ps.skill_id, float(ps.level), SOURCES.index(ps.source))
+        for ps in PersonSkill.objects.filter(skill__in=skills)
+    )
+    assert [row[:4] for row in got] == expected
+    # (SQLite's epoch comes from julianday: exact to the millisecond.)
+    assert all(at == pytest.approx(when.timestamp(), abs=1e-3) for *_r, at in got)
+    assert {SOURCES[e] for *_r, e, _at in got} == set(SOURCES)

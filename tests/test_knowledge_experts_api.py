@@ -121,12 +121,12 @@ def test_query_count_is_fixed(
 
     def run() -> None:
         # token with its user (its last use was noted by the warm-up), skill exists, finder
-        # settings, catalogue, skills, articles and questions containing "kube", levels,
+        # settings, catalogue (the skills are made from it), articles and questions containing "kube", levels,
         # certificates, articles and answers (one read of the evidence table: an admin asking
         # for one skill), mentoring, people, mentors' capacity, the page's people, their
         # articles and answered questions; on PostgreSQL levels, certificates, the read
         # table, mentoring, people and capacity are one statement (evidence.fetch_many)
-        with django_assert_num_queries(10 if connection.vendor == "postgresql" else 15):
+        with django_assert_num_queries(9 if connection.vendor == "postgresql" else 14):
             assert client.get(URL, {"skill": k8s.pk, "q": "kube"}, **auth).status_code == 200
 
     rate(make_person("First"), k8s, 2, "manager")

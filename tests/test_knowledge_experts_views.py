@@ -156,14 +156,14 @@ def test_page_query_count_is_fixed(
     FinderSettings.load()
 
     def run() -> None:
-        # session, user, finder settings, skill catalogue, skills, levels, certificates,
+        # session, user, finder settings, skill catalogue (the skills are made from it), levels, certificates,
         # mentoring, whose articles the manager reads personally (their reporting line and
         # team), articles and answers (the read table), their articles not for everyone,
         # people, mentors' capacity, the page's people, their articles and answered
         # questions, the nav's notification count, the team filter; on PostgreSQL levels,
         # certificates, mentoring, the read table, the articles not for everyone, people and
         # capacity are one statement (evidence.fetch_many)
-        with django_assert_num_queries(11 if connection.vendor == "postgresql" else 17):
+        with django_assert_num_queries(10 if connection.vendor == "postgresql" else 16):
             assert clients["manager"].get(URL, {"q": "k8s"}).status_code == 200
 
     for i in range(3):

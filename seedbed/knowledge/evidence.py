@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -287,20 +287,24 @@ def fetch_numbers(sql: str, params: Sequence[Any], columns: int, using: str = "d
     return fetch_many([(sql, params, columns)], using)[0]
 
 
-def fetch_many(
-    statements: Sequence[tuple[str, Sequence[Any], int]], using: str = "default"
-) -> list[Any]:
-    """``fetch_numbers`` of several statements (SQL, parameters, columns). On PostgreSQL in
-    one round trip: one row of one packed ``bytea`` per statement, each statement a scalar
-    subquery (planned and run as on its own; each round trip costs there). On SQLite one
-    after the other."""
+# A statement for ``fetch_many``: SQL, parameters, number of columns and, optionally, whether
+# its rows are already packed (PostgreSQL only: one ``bytea`` column of that many doubles a
+# row, as the generated ``finder_numbers`` columns hold them).
+type Statement = tuple[str, Sequence[Any], int] | tuple[str, Sequence[Any], int, bool]
+
+
+def fetch_many(statements: Sequence[Statement], using: str = "default") -> list[Any]:
+    """``fetch_numbers`` of several statements (SQL, parameters, columns[, packed]). On
+    PostgreSQL in one round trip: one row of one packed ``bytea`` per statement, each
+    statement a scalar subquery (planned and run as on its own; each round trip costs
+    there); rows already packed are only joined. On SQLite one after the other."""
     if not statements:
         return []
     connection = connections[using]
     if connection.vendor != "postgresql":
         out = []
         with connection.cursor() as cursor:
-            for sql, params, columns in statements:
+            for sql, params, columns, *_rest in statements:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
                 try:  # a third faster than np.array over the tuples
@@ -312,9 +316,12 @@ def fetch_many(
         return out
     parts = []
     values: list[Any] = []
-    for sql, params, columns in statements:
-        names = ", ".join(f"c{i}" for i in range(columns))
-        subquery = f"(SELECT {_packed(columns)} FROM ({sql}) AS rows ({names}))"  # noqa: S608
+    for sql, params, columns, *packed in statements:
+        if packed and packed[0]:
+            subquery = f"(SELECT string_agg(c0, ''::bytea) FROM ({sql}) AS rows (c0))"  # noqa: S608
+        else:
+            names = ", ".join(f"c{i}" for i in range(columns))
+            subquery = f"(SELECT {_packed(columns)} FROM ({sql}) AS rows ({names}))"  # noqa: S608
         parts.append(subquery)
         values.extend(params)
     with _binary_cursor(connection) as cursor:
@@ -339,18 +346,33 @@ def _binary_cursor(connection: Any) -> Any:
     return connection._prepare_cursor(raw)
 
 
-def evidence_sql(direct_id: int, related: list[int], hl: float) -> tuple[str, list[Any]]:
-    """The statement of ``read_evidence`` (four columns), for callers that fetch it with
-    others (``fetch_many``) and pass its rows as ``table``."""
+def evidence_sql(
+    direct_id: int, related: list[int], hl: float, vendor: str = "sqlite"
+) -> tuple[str, list[Any], int, bool]:
+    """The statement of ``read_evidence``, for callers that fetch it with others
+    (``fetch_many``: SQL, parameters, columns, packed) and pass its rows as ``table``. Rows
+    of the skill asked for and of its related skills, and of the related skills those items
+    also tagged with ``direct_id``.
+
+    On PostgreSQL six numbers a row, already packed by the database (the generated column
+    ``finder_numbers``, read from an index alone; see migration ``knowledge 0009``): person,
+    ``(count * 4 + kind) * 2 + also``, skill, log_worth, last_at and half_life_days. Elsewhere
+    four columns, not eight (every value read costs a Python object): the kind, whether the
+    row holds the items also tagged with ``direct_id``, the count and the skill (as its place
+    in ``[direct_id, *related]``) share one integer (exact in a float), and a row built with
+    another half-life reads NULL (NaN) as its worth."""
     table = ExpertEvidence._meta.db_table
     ids = [direct_id, *related]
     marks = ", ".join(["%s"] * len(ids))
+    if vendor == "postgresql":
+        sql = f"SELECT finder_numbers FROM {table} WHERE skill_id IN ({marks}) AND also_skill_id IS NULL"  # noqa: S608
+        params: list[Any] = list(ids)
+        if related:
+            rel = ", ".join(["%s"] * len(related))
+            sql += f" UNION ALL SELECT finder_numbers FROM {table} WHERE skill_id IN ({rel}) AND also_skill_id = %s"  # noqa: S608
+            params += [*related, direct_id]
+        return sql, params, 6, True
     position = " ".join(f"WHEN %s THEN {i}" for i in range(len(ids)))
-    # Four columns, not eight (on SQLite every value read costs a Python object, on
-    # PostgreSQL every value packed about 0.1 us a row): the kind, whether the row holds the
-    # items also tagged with ``direct_id``, the count and the skill (as its place in ``ids``)
-    # share one integer (exact in a float), and a row built with another half-life reads
-    # NULL (NaN) as its worth.
     return (
         f"SELECT person_id, "  # noqa: S608 - constant SQL; values are parameters
         f"((count * {KIND_SPAN} + kind) * 2 + CASE WHEN also_skill_id IS NULL THEN 0 ELSE 1 END)"
@@ -358,6 +380,8 @@ def evidence_sql(direct_id: int, related: list[int], hl: float) -> tuple[str, li
         f"CASE WHEN half_life_days = %s THEN log_worth END, last_at FROM {table} "
         f"WHERE skill_id IN ({marks}) AND (also_skill_id IS NULL OR also_skill_id = %s)",
         [*ids, float(hl), *ids, direct_id],
+        4,
+        False,
     )
 
 
@@ -370,13 +394,23 @@ def read_evidence(
     ``direct_id``. ``None`` when the table was built with another half-life (the finder
     then sums at query time). One query (none with ``table``: the rows of ``evidence_sql``
     fetched by the caller); no Python loop over the rows."""
-    t = fetch_numbers(*evidence_sql(direct_id, related, hl), 4) if table is None else table
-    if t.shape[0] and np.isnan(t[:, 2]).any():
-        return None
+    if table is None:
+        db = router.db_for_read(ExpertEvidence)
+        statement = evidence_sql(direct_id, related, hl, connections[db].vendor)
+        table = fetch_many([statement], db)[0]
+    t = table
     ids = np.asarray([direct_id, *related], dtype=np.int64)
-    person, packed = t[:, 0].astype(np.int64), t[:, 1].astype(np.int64)
-    # Floor division and arithmetic shifts floor, so a negative count decodes as well.
-    skill, code = ids[packed % ids.shape[0]], packed // ids.shape[0]
+    if t.shape[1] == 6:  # PostgreSQL's packed rows: the skill as it is, the half-life apart
+        if t.shape[0] and (t[:, 5] != hl).any():
+            return None
+        person, code, skill = (t[:, c].astype(np.int64) for c in range(3))
+        t = np.column_stack([t[:, 0], t[:, 1], t[:, 3], t[:, 4]])
+    else:
+        if t.shape[0] and np.isnan(t[:, 2]).any():
+            return None
+        person, packed = t[:, 0].astype(np.int64), t[:, 1].astype(np.int64)
+        # Floor division and arithmetic shifts floor, so a negative count decodes as well.
+        skill, code = ids[packed % ids.shape[0]], packed // ids.shape[0]
     also = np.where(code & 1, direct_id, -1)
     kind = (code >> 1) & (KIND_SPAN - 1)
     count = code >> KIND_BITS + 1
