@@ -754,3 +754,33 @@ def test_levels_read_by_the_finder_are_the_stored_ones_for_every_source() -> Non
     # (SQLite's epoch comes from julianday: exact to the millisecond.)
     assert all(at == pytest.approx(when.timestamp(), abs=1e-3) for *_r, at in got)
     assert {SOURCES[e] for *_r, e, _at in got} == set(SOURCES)
+
+
+@pytest.mark.parametrize("viewer_name", ["admin", "outsider"])
+def test_statements_are_prepared_once_they_repeat_on_postgresql(
+    org: Org, k8s: Skill, viewer_name: str
+) -> None:
+    """On PostgreSQL psycopg prepares the finder's numbers and links statements (run on
+    server-binding cursors, ``evidence.server_cursor``) once they ran a few times on the
+    connection (settings: ``prepare_threshold``); the answers stay the same."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    assert settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] == 5
+    _populate(k8s, 3)
+    viewer = org.user(viewer_name)
+    pages = [
+        [
+            (r.person.pk, r.score, r.explanation)
+            for r in find_experts(viewer=viewer, skill_ids=[k8s.pk], now=NOW).results
+        ]
+        for _ in range(7)
+    ]
+    assert pages[0] and all(page == pages[0] for page in pages)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("string_agg" in sql for sql in prepared)  # the numbers
+    assert any('AS "what"' in sql for sql in prepared)  # the links
