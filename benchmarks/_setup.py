@@ -62,13 +62,18 @@ def fresh_database(*, empty: bool = True) -> None:
     call_command("migrate", verbosity=0)
 
 
-def raw_full_text(texts: Iterable[str], limit: int = 20) -> Callable[[str], int]:
+def raw_full_text(
+    texts: Iterable[str], limit: int = 20, *, prepared: bool = False
+) -> Callable[[str], int]:
     """Issue 6's baseline: the bare full-text statement of each text as the search runs it
     (typos corrected, synonyms expanded; FTS5 ``MATCH`` ranked by ``bm25`` or a tsvector
     ``@@`` ranked by ``ts_rank_cd``), the ``limit`` best ids, no visibility. Compiled here;
-    the returned function runs the one for a text and returns how many rows it fetched."""
+    the returned function runs the one for a text and returns how many rows it fetched.
+    ``prepared`` (PostgreSQL): on a server-binding cursor, prepared once it repeats, as the
+    expert finder runs its statements (``seedbed.knowledge.evidence.server_cursor``)."""
     from django.db import connection
 
+    from seedbed.knowledge.evidence import server_cursor
     from seedbed.search.backends import full_text
     from seedbed.search.query import parse
     from seedbed.search.services import correct
@@ -82,7 +87,7 @@ def raw_full_text(texts: Iterable[str], limit: int = 20) -> Callable[[str], int]
 
     def run(text: str) -> int:
         sql, params = statements[text]
-        with connection.cursor() as cur:
+        with server_cursor(connection) if prepared else connection.cursor() as cur:
             cur.execute(sql, params)
             return len(cur.fetchall())
 
