@@ -496,31 +496,31 @@ def test_statements_compiled_once_per_shape_give_what_django_compiles(org: Org, 
     is not kept."""
     from django.db import connection
 
-    from seedbed.knowledge import experts
+    from seedbed.knowledge import finder_compile, finder_sql
 
     others = [make_skill(f"Shape {i}", category=k8s.category) for i in range(3)]
     rate(org.employee, k8s, 4, "manager")
     rate(org.report2, others[0], 2, "self")
     rate(org.lead, others[1], 3, "self")
-    experts._SHAPES.clear()
+    finder_compile._SHAPES.clear()
 
     def via_django(ids: list[int]) -> list[tuple]:
-        return sorted(experts._levels_query(ids))
+        return sorted(finder_sql._levels_query(ids))
 
     for ids in ([k8s.pk, others[0].pk], [others[1].pk, others[2].pk], [k8s.pk, others[1].pk]):
-        compiled = experts._shaped_sql("levels", experts._levels_query, "default", ids)
+        compiled = finder_compile._shaped_sql("levels", finder_sql._levels_query, "default", ids)
         assert compiled is not None and via_django(ids)
         with connection.cursor() as cursor:
             cursor.execute(*compiled)
             assert sorted(cursor.fetchall()) == via_django(ids)
-    assert [k[0] for k in experts._SHAPES] == ["levels"]  # one shape: two ids
+    assert [k[0] for k in finder_compile._SHAPES] == ["levels"]  # one shape: two ids
 
     def runs_a_query(ids: list[int]) -> object:
         Skill.objects.count()
-        return experts._levels_query(ids)
+        return finder_sql._levels_query(ids)
 
-    compiled = experts._shaped_sql("counting", runs_a_query, "default", [k8s.pk])
-    assert compiled is not None and "counting" not in [k[0] for k in experts._SHAPES]
+    compiled = finder_compile._shaped_sql("counting", runs_a_query, "default", [k8s.pk])
+    assert compiled is not None and "counting" not in [k[0] for k in finder_compile._SHAPES]
 
 
 def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
@@ -530,7 +530,7 @@ def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
     access level and whose articles they read personally): a change of team, reporting
     line or access level between two calls is seen at once, and every call gives what
     compiling each statement afresh gives."""
-    from seedbed.knowledge import experts
+    from seedbed.knowledge import experts, finder_compile, finder_sql
 
     rate(org.employee, k8s, 5, "manager")
     cert = Certification.objects.create(name="CKA", skill=k8s)
@@ -539,7 +539,7 @@ def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
     article(org.employee, k8s, title="Open")
     article(org.employee, k8s, title="Team", visibility=Visibility.TEAM)
     article(org.employee, k8s, title="Private", visibility=Visibility.PRIVATE)
-    experts._SHAPES.clear()
+    finder_compile._SHAPES.clear()
 
     def page() -> list[tuple[Any, ...]]:
         found = find_experts(viewer=org.user("outsider"), skill_ids=[k8s.pk], now=NOW)
@@ -547,11 +547,14 @@ def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
 
     def fresh() -> list[tuple[Any, ...]]:
         with monkeypatch.context() as m:
-            m.setattr(
-                experts,
-                "_shaped_sql",
-                lambda name, build, db, *args, viewer=(): experts._compile_now(build(*args), db),
-            )
+            for module in (experts, finder_sql):  # where the statements are compiled
+                m.setattr(
+                    module,
+                    "_shaped_sql",
+                    lambda name, build, db, *args, viewer=(): finder_compile._compile_now(
+                        build(*args), db
+                    ),
+                )
             return page()
 
     def seen() -> tuple[object, ...]:
@@ -563,7 +566,7 @@ def test_scoped_statements_compiled_once_per_viewer_follow_line_team_and_access(
         return evidence["level"] is not None, evidence["certification"], titles
 
     assert seen() == (False, 0, ["Open"])
-    scoped = {k[0] for k in experts._SHAPES if k[3]}
+    scoped = {k[0] for k in finder_compile._SHAPES if k[3]}
     assert {"links", "mentoring:line", "restricted"} <= scoped
     assert {n.split(":")[0] for n in scoped} >= {"certificates", "people"}
     # The outsider joins the employee's team: the team's article counts for them.
@@ -590,7 +593,7 @@ def test_reporting_line_rules_are_the_models_scopes(org: Org, k8s: Skill) -> Non
     (``Person.objects.levels_visible_to``, with and without colleagues seeing levels), whose
     certificates (``people_in_scope``) and which pairs on a skill (``Pair.objects.visible_to``)."""
     from seedbed.certifications.selectors import people_in_scope
-    from seedbed.knowledge.experts import _levels_visible, _mentoring_query
+    from seedbed.knowledge.finder_sql import _levels_visible, _mentoring_query
     from seedbed.knowledge.models import Article
 
     people = [org.employee, org.lead, org.manager, org.report2, org.outsider, org.outsider_manager]
@@ -641,7 +644,7 @@ def test_text_is_found_in_titles_and_summaries_as_icontains_finds_it(org: Org, k
     an edit; a text never matches across the title's end and the summary's start."""
     from django.db.models import Q
 
-    from seedbed.knowledge.experts import _text_hits
+    from seedbed.knowledge.finder_sql import _text_hits
 
     rows = [
         ("Rolling Updates", "Über die Straße"),
@@ -677,14 +680,9 @@ def test_levels_share_one_number_with_the_skill_unless_its_id_is_too_large() -> 
     import numpy as np
     from django.db import connection
 
-    from seedbed.knowledge.experts import (
-        CODE_SPAN,
-        NARROW_SKILLS,
-        SOURCE_SPAN,
-        _fetch_all,
-        _levels,
-        _levels_sql,
-    )
+    from seedbed.knowledge.finder_compile import _fetch_all
+    from seedbed.knowledge.finder_rows import CODE_SPAN, NARROW_SKILLS, SOURCE_SPAN, _levels
+    from seedbed.knowledge.finder_sql import _levels_sql
 
     # (PostgreSQL reads the generated column, four numbers already packed: see below.)
     packed = connection.vendor == "postgresql"
@@ -715,7 +713,9 @@ def test_levels_read_by_the_finder_are_the_stored_ones_for_every_source() -> Non
     source; after an update too (the database recomputes the column)."""
     from datetime import UTC, datetime
 
-    from seedbed.knowledge.experts import SOURCES, _fetch_all, _levels, _levels_sql
+    from seedbed.knowledge.finder_compile import _fetch_all
+    from seedbed.knowledge.finder_rows import SOURCES, _levels
+    from seedbed.knowledge.finder_sql import _levels_sql
     from seedbed.people.models import Person
     from seedbed.skills.models import PersonSkill, Skill, SkillCategory
 
