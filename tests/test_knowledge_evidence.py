@@ -1,5 +1,6 @@
-"""The expert finder's read table (ExpertEvidence) stays in step with every kind of change,
-and the finder ranks exactly as when it sums the evidence at query time."""
+"""The expert finder's read table (ExpertEvidence) stays in step with every kind of change
+(the services keep it: see also tests/test_knowledge_evidence_upkeep.py), and the finder
+ranks exactly as when it sums the evidence at query time."""
 
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ from seedbed.people.models import Person
 from seedbed.skills.models import Skill
 from tests.builders import make_category, make_skill
 from tests.conftest import Org
+from tests.test_knowledge_evidence_upkeep import services_only  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("services_only")]
 
 
 @pytest.fixture

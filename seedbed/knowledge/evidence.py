@@ -15,11 +15,21 @@ related evidence on ``r`` is ``row(r) − row(r, also d)``. Queries that pool se
 match text in titles are still summed at query time (see ``experts.py``).
 
 **Upkeep.** ``refresh_evidence(person_ids=...)`` recomputes every row of those people from the
-source tables (three queries and a delete and insert); ``None`` rebuilds the whole table.
-Signals below call it synchronously, in the same transaction, whenever an article, its
-skills, an answer, a question's skills or accepted answer is saved or deleted; services that
-change rows with ``QuerySet.update`` (votes, reassigning an article, erasure) call it
-themselves. Bulk loads (demo, benchmark, evaluation) call ``rebuild_evidence()`` at the end.
+source tables (three queries and a delete and insert); ``rebuild_evidence()`` the whole
+table. The services that change what the table reads call it themselves, once per operation,
+inside their transaction, for the people counted before and after the change:
+``services.articles.refresh_article_evidence`` (an article's owner and author, and the old
+owner on a change of owner) after creating, editing (text, skills, visibility, state),
+verifying, archiving, re-assigning an article and attaching or deleting a file, also when
+handovers or an answer turned into an article do these; ``services.questions`` for the
+authors of the answers accepted before and after (``accept_answer``), of a voted answer
+(``vote``) and of the answers to a question whose skills change (``edit_question``);
+``personal_data.erase`` for the erased person; a new half-life rebuilds the table
+(``services.finder``). Asking, answering (an answer counts once accepted or voted on),
+comments and drafts change nothing here. Writes that bypass these services (bulk loads: the
+demo, benchmark and evaluation data, tests) call ``rebuild_evidence()`` (or
+``refresh_evidence``) when done; ``tests/test_knowledge_evidence_upkeep.py`` checks after
+every service operation that the table equals a rebuild.
 """
 
 from __future__ import annotations
@@ -179,7 +189,10 @@ def question_people(question_ids: Iterable[int]) -> set[int]:
     )
 
 
-# --- signals: every save through the ORM keeps the table in step ------------------------------
+# --- signals: to go -------------------------------------------------------------------------
+# The services keep the table themselves (see "Upkeep" above); these handlers only still
+# refresh it after writes through the ORM, which tests/test_knowledge_experts.py relies on to
+# build its data. They are removed once its helpers refresh the table themselves.
 
 
 WHO_FIELDS = {"owner", "created_by", "state"}

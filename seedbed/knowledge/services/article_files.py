@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from seedbed.accounts.services import audit
 from seedbed.knowledge.models import Article, Attachment
-from seedbed.knowledge.services.articles import _check_edit, _locked
+from seedbed.knowledge.services.articles import _check_edit, _locked, refresh_article_evidence
 from seedbed.lib.errors import NotFound, ServiceError
 
 if TYPE_CHECKING:
@@ -230,6 +230,8 @@ def add_attachment(*, actor: User, article: Article, upload: File) -> Attachment
             obj=article,
             summary=f"Article '{article.title}': attached {attachment.name} ({kind.label})",
         )
+        # A newer date: the expert finder counts the article as more recent.
+        refresh_article_evidence(article, was_published=False)
     except Exception:
         # The row did not make it: leave no file behind.
         if attachment.file.name:
@@ -245,7 +247,9 @@ def delete_attachment(*, actor: User, attachment: Attachment) -> None:
     _check_edit(actor, article)
     storage, stored, name = attachment.file.storage, attachment.file.name or "", attachment.name
     attachment.delete()
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    article.updated_at = timezone.now()
+    Article.objects.filter(pk=article.pk).update(updated_at=article.updated_at)
+    refresh_article_evidence(article, was_published=False)  # the newer date counts
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
     audit(

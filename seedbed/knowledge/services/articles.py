@@ -11,9 +11,11 @@ Who may do what:
   over a leaver's articles). A person made owner by someone else is told, in-app and by email,
   since the article's reviews become theirs.
 
-Every change saves ``updated_at``, is audited, and re-indexes the article for search
-(``schedule_index``, on commit). A change of title or text appends an ``ArticleRevision``
-(append-only; number 1 is the first version) and re-renders ``body_html`` through
+Every change saves ``updated_at``, is audited, re-indexes the article for search
+(``schedule_index``, on commit) and, when the article is or was published, refreshes the
+expert finder's read table for the people it counts for (``refresh_article_evidence``, in the
+same transaction). A change of title or text appends an ``ArticleRevision`` (append-only;
+number 1 is the first version) and re-renders ``body_html`` through
 ``seedbed.knowledge.markup.render_markdown``; a change of metadata only (skills, visibility,
 kind, review interval) changes no text and adds no revision.
 
@@ -24,7 +26,7 @@ articles are never due (``review_due_on`` is empty).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from seedbed.accounts.services import audit
+from seedbed.knowledge.evidence import article_people, refresh_evidence
 from seedbed.knowledge.markup import render_markdown
 from seedbed.knowledge.models import (
     Article,
@@ -248,6 +251,18 @@ def _append_revision(article: Article, actor: User | None, note: str) -> Article
     )
 
 
+def refresh_article_evidence(
+    article: Article, *, was_published: bool, before: Iterable[int | None] = ()
+) -> None:
+    """Bring the expert finder's read table (``seedbed.knowledge.evidence``) in step after a
+    change to ``article``: it counts published articles for their owner and author, so their
+    rows are recomputed, and those of ``before`` (whom it counted for before a change of
+    owner). Nothing to do for an article that neither was nor is published. Call it once per
+    operation, after the last write, inside the service's transaction."""
+    if was_published or article.state == ArticleState.PUBLISHED:
+        refresh_evidence(person_ids=[*before, *article_people([article.pk])])
+
+
 def _locked(article: Article) -> Article:
     """Lock the article's row and refresh ``article`` from it (two saves at once number their
     revisions in turn; the caller's instance stays the one that is changed)."""
@@ -319,6 +334,7 @@ def create_article(
     )
     if owner is not None and owner.user_id != actor.pk:
         _notify_new_owner(article, owner)
+    refresh_article_evidence(article, was_published=False)
     _index(article)
     return article
 
@@ -338,6 +354,7 @@ def update_article(
         )
     _check_edit(actor, article)
     article = _locked(article)
+    was_published = article.state == ArticleState.PUBLISHED
     base = data.get("base_revision")
     if base is not None and not (isinstance(base, int) and not isinstance(base, bool)):
         raise ServiceError(_("The base revision must be a version number."), field="base_revision")
@@ -407,6 +424,7 @@ def update_article(
         + (f" (version {article.revision_count})" if text_changed else ""),
         changes=logged,
     )
+    refresh_article_evidence(article, was_published=was_published)
     _index(article)
     return article
 
@@ -449,6 +467,7 @@ def verify_article(*, actor: User, article: Article, today: date | None = None) 
         obj=article,
         summary=f"Article '{article.title}' verified, next review {article.review_due_on}",
     )
+    refresh_article_evidence(article, was_published=True)  # a newer date counts more
     _index(article)
     return article
 
@@ -475,6 +494,11 @@ def reassign_owner(*, actor: User, article: Article, owner: Person) -> Article:
     )
     if owner.user_id != actor.pk:
         _notify_new_owner(article, owner)
+    refresh_article_evidence(
+        article,
+        was_published=article.state == ArticleState.PUBLISHED,
+        before=[old.pk if old else None],  # the old owner (the author stays)
+    )
     _index(article)
     return article
 
@@ -518,6 +542,7 @@ def archive_article(*, actor: User, article: Article) -> Article:
         summary=f"Article '{article.title}' archived",
         changes={"state": [old, ArticleState.ARCHIVED]},
     )
+    refresh_article_evidence(article, was_published=old == ArticleState.PUBLISHED)
     _index(article)
     return article
 

@@ -14,6 +14,10 @@ Who may do what (everyone signed in reads every question, ``Question.objects.vis
 - **turn an answer into an article**: the asker, the answer's author and admins; once per
   question (the article then carries ``source_question``).
 
+Accepting an answer (or taking it back), a vote and a change of a question's skills refresh
+the expert finder's read table (``seedbed.knowledge.evidence``) for the answers' authors they
+concern, in the same transaction: answers count there once accepted or voted up.
+
 **Routing** (``route_question``, run when a question is asked): the expert finder ranks people
 for the question's skills (or, without skills, for its title). Going down that ranking, the
 asker, people who have left (or whose login is gone) and anyone already notified
@@ -39,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from seedbed.accounts.models import AccessLevel
 from seedbed.accounts.services import audit
-from seedbed.knowledge.evidence import refresh_evidence
+from seedbed.knowledge.evidence import question_people, refresh_evidence
 from seedbed.knowledge.markup import render_markdown
 from seedbed.knowledge.models import (
     Answer,
@@ -226,6 +230,7 @@ def ask_question(
         updated_at=now,
     )
     question.skills.set(chosen)
+    # No answers yet: nothing for the expert finder's read table.
     audit(
         actor=actor,
         action="question.ask",
@@ -278,6 +283,8 @@ def edit_question(
             summary=f"Question '{new_title[:120]}' edited",
             changes=changes,
         )
+        if "skills" in changes:  # its accepted and voted answers count for other skills
+            refresh_evidence(person_ids=question_people([question.pk]))
         _reindex(question.pk)
     return question
 
@@ -340,6 +347,8 @@ def answer_question(
     )
     _count_answers(question)
     _touch(question, now)
+    # A new answer is neither accepted nor voted on: nothing for the expert finder's read
+    # table yet (``accept_answer`` and ``vote`` refresh it).
     audit(
         actor=actor,
         action="answer.add",
@@ -426,7 +435,7 @@ def _rescore(answer: Answer) -> None:
         score=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
     )
     answer.score = Answer.objects.filter(pk=answer.pk).values_list("score", flat=True).get()
-    refresh_evidence(person_ids=[answer.author_id])  # QuerySet.update sends no signal
+    refresh_evidence(person_ids=[answer.author_id])  # the expert finder's read table
 
 
 @transaction.atomic
@@ -475,6 +484,10 @@ def accept_answer(*, actor: User, question: Question, answer: Answer | None) -> 
     question.accepted_answer = answer
     question.updated_at = timezone.now()
     question.save(update_fields=["accepted_answer", "updated_at"])
+    # The expert finder's read table: the authors of the answer accepted before and now.
+    refresh_evidence(
+        person_ids=Answer.objects.filter(pk__in=[before, after]).values_list("author_id", flat=True)
+    )
     audit(
         actor=actor,
         action="question.accept" if answer is not None else "question.unaccept",
@@ -525,7 +538,7 @@ def answer_to_article(*, actor: User, answer: Answer) -> Article:
     """Turn an answer into an article in one step: the question's title, the question and the
     answer with attribution, the question's skills, owned by the answer's author (or, if they
     have left, by whoever does this)."""
-    from seedbed.knowledge.services.articles import create_article
+    from seedbed.knowledge.services.articles import create_article, refresh_article_evidence
 
     question = answer.question
     if not may_make_article(actor, answer):
@@ -555,6 +568,9 @@ def answer_to_article(*, actor: User, answer: Answer) -> Article:
         before = article.owner_id
         article.owner = owner
         article.save(update_fields=["owner"])
+        # The expert finder's read table, as create_article left it for the first owner:
+        # the article now counts for the new owner too (and for the first as its author).
+        refresh_article_evidence(article, was_published=False, before=[before])
         audit(
             actor=actor,
             action="article.owner",
