@@ -269,7 +269,7 @@ def build(
     )
     from seedbed.knowledge.evidence import rebuild_evidence
 
-    rebuild_evidence()  # bulk_create bypasses the signals that keep the finder's read table
+    rebuild_evidence()  # bulk_create bypasses the services that keep the finder's read table
     from seedbed.search.index import reindex_all
 
     reindex_all()  # the search index, for the raw full-text query (bulk_create bypasses it too)

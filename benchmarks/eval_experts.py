@@ -214,7 +214,7 @@ def load_collection(folder: Path = COLLECTION, now: datetime | None = None) -> L
     )
     from seedbed.knowledge.evidence import rebuild_evidence
 
-    rebuild_evidence()  # bulk_create bypasses the signals that keep the finder's read table
+    rebuild_evidence()  # bulk_create bypasses the services that keep the finder's read table
     return Loaded(now, person_ids, skill_ids, topics, inactive)
 
 

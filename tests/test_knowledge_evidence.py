@@ -41,9 +41,8 @@ from seedbed.people.models import Person
 from seedbed.skills.models import Skill
 from tests.builders import make_category, make_skill
 from tests.conftest import Org
-from tests.test_knowledge_evidence_upkeep import services_only  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("services_only")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from seedbed.accounts.models import AccessLevel, OrgSettings
 from seedbed.certifications.models import Certification, HeldCertification
+from seedbed.knowledge.evidence import refresh_evidence
 from seedbed.knowledge.experts import explain, find_experts, match_skills
 from seedbed.knowledge.models import (
     Answer,
@@ -67,6 +68,7 @@ def article(
         updated_at=when,
     )
     art.skills.set(skills)
+    refresh_evidence(person_ids=[owner.pk])  # written past the services
     return art
 
 
@@ -87,6 +89,7 @@ def answer(
     if accepted:
         question.accepted_answer = ans
         question.save(update_fields=["accepted_answer"])
+    refresh_evidence(person_ids=[author.pk])  # written past the services
     return ans
 
 

@@ -43,7 +43,6 @@ from typing import Any
 import numpy as np
 from django.db import connections, router, transaction
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from seedbed.knowledge.models import (
     Answer,
@@ -186,84 +185,6 @@ def question_people(question_ids: Iterable[int]) -> set[int]:
         Answer.objects.filter(question_id__in=list(question_ids), author__isnull=False)
         .values_list("author_id", flat=True)
         .distinct()
-    )
-
-
-# --- signals: to go -------------------------------------------------------------------------
-# The services keep the table themselves (see "Upkeep" above); these handlers only still
-# refresh it after writes through the ORM, which tests/test_knowledge_experts.py relies on to
-# build its data. They are removed once its helpers refresh the table themselves.
-
-
-WHO_FIELDS = {"owner", "created_by", "state"}
-
-
-def _before_article(sender: Any, instance: Article, **kwargs: Any) -> None:
-    """Remember who the article counted for before a change of owner, author or state."""
-    fields = kwargs.get("update_fields")
-    if instance.pk is None or (fields is not None and not WHO_FIELDS & set(fields)):
-        return
-    instance._evidence_before = article_people([instance.pk])  # type: ignore[attr-defined]
-
-
-def _on_article(sender: Any, instance: Article, **kwargs: Any) -> None:
-    people = {instance.owner_id, *getattr(instance, "_evidence_before", set())}
-    if instance.created_by_id is not None:
-        people |= set(
-            Article.objects.filter(pk=instance.pk)
-            .exclude(created_by__person__isnull=True)
-            .values_list("created_by__person__id", flat=True)
-        )
-        if kwargs.get("signal") is post_delete:
-            from seedbed.people.models import Person
-
-            people |= set(
-                Person.objects.filter(user_id=instance.created_by_id).values_list("id", flat=True)
-            )
-    refresh_evidence(person_ids=people)
-
-
-def _on_article_skills(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if isinstance(instance, Article):
-        refresh_evidence(person_ids=article_people([instance.pk]))
-    else:  # a skill's articles changed (reverse side)
-        refresh_evidence(person_ids=article_people(kwargs.get("pk_set") or []))
-
-
-def _on_question_skills(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if isinstance(instance, Question):
-        refresh_evidence(person_ids=question_people([instance.pk]))
-    else:
-        refresh_evidence(person_ids=question_people(kwargs.get("pk_set") or []))
-
-
-def _on_answer(sender: Any, instance: Answer, **kwargs: Any) -> None:
-    refresh_evidence(person_ids=[instance.author_id])
-
-
-def _on_question(sender: Any, instance: Question, **kwargs: Any) -> None:
-    fields = kwargs.get("update_fields")
-    if kwargs.get("signal") is post_save and fields is not None and "accepted_answer" not in fields:
-        return
-    refresh_evidence(person_ids=question_people([instance.pk]))
-
-
-def connect() -> None:
-    """Called from ``KnowledgeConfig.ready``."""
-    pre_save.connect(_before_article, sender=Article, dispatch_uid="evidence-article-before")
-    for signal in (post_save, post_delete):
-        signal.connect(_on_article, sender=Article, dispatch_uid=f"evidence-article-{signal}")
-        signal.connect(_on_answer, sender=Answer, dispatch_uid=f"evidence-answer-{signal}")
-        signal.connect(_on_question, sender=Question, dispatch_uid=f"evidence-question-{signal}")
-    m2m_changed.connect(
-        _on_article_skills, sender=Article.skills.through, dispatch_uid="evidence-article-skills"
-    )
-    m2m_changed.connect(
-        _on_question_skills, sender=Question.skills.through, dispatch_uid="evidence-q-skills"
     )
 
 
