@@ -13,7 +13,7 @@ Python, so a handover of theirs asks about Python and about the articles they ow
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,7 +22,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from seedbed.knowledge.evidence import rebuild_evidence
 from seedbed.knowledge.models import (
@@ -46,34 +45,6 @@ from tests.builders import make_category, make_skill
 from tests.conftest import Org
 
 pytestmark = pytest.mark.django_db
-
-
-# --- without the signals: the services alone keep the table -------------------------------
-
-
-@pytest.fixture
-def services_only() -> Iterator[None]:
-    """Run without the signal handlers of ``seedbed.knowledge.evidence`` (while they are still
-    connected): what is checked is that the services keep the table by themselves."""
-    from seedbed.knowledge import evidence
-
-    uids: list[tuple[Any, Any, str]] = [(pre_save, Article, "evidence-article-before")]
-    for signal in (post_save, post_delete):
-        uids += [
-            (signal, Article, f"evidence-article-{signal}"),
-            (signal, Answer, f"evidence-answer-{signal}"),
-            (signal, Question, f"evidence-question-{signal}"),
-        ]
-    uids += [
-        (m2m_changed, Article.skills.through, "evidence-article-skills"),
-        (m2m_changed, Question.skills.through, "evidence-q-skills"),
-    ]
-    for signal, sender, uid in uids:
-        signal.disconnect(sender=sender, dispatch_uid=uid)
-    try:
-        yield
-    finally:
-        evidence.connect()
 
 
 # --- the table, compared -------------------------------------------------------------------
@@ -458,7 +429,6 @@ OPERATIONS: dict[str, tuple[Callable[[World], Any], bool]] = {
 }
 
 
-@pytest.mark.usefixtures("services_only")
 @pytest.mark.parametrize("name", list(OPERATIONS))
 def test_after_each_operation_the_table_equals_a_rebuild(org: Org, name: str) -> None:
     operation, changes = OPERATIONS[name]
@@ -472,7 +442,6 @@ def test_after_each_operation_the_table_equals_a_rebuild(org: Org, name: str) ->
     )
 
 
-@pytest.mark.usefixtures("services_only")
 def test_operations_one_after_another_keep_the_table_exact(org: Org) -> None:
     """All the operations in turn on one world (each on what the ones before left): the
     table is exact after each."""
@@ -493,3 +462,27 @@ def test_operations_one_after_another_keep_the_table_exact(org: Org) -> None:
         OPERATIONS[name][0](world)
         assert_exact()
     assert Article.objects.filter(state=ArticleState.PUBLISHED).exists()
+
+
+def test_giving_a_person_an_existing_login_counts_what_it_wrote(org: Org) -> None:
+    """``link_user`` with a login that already wrote articles (found by e-mail): they now
+    count for the person, and the table says so at once."""
+    from seedbed.accounts.models import AccessLevel, User
+    from seedbed.people.services import link_user
+    from tests.builders import make_person
+
+    world = build_world(org)
+    login = User.objects.create_user(
+        "contractor@example.com",
+        "a-long-password-1",
+        display_name="Contractor",
+        access_level=AccessLevel.EMPLOYEE,
+    )
+    art.create_article(
+        actor=login, title="Notes", body="Text", skill_ids=[world.k8s.pk], owner=org.employee
+    )
+    person = make_person("Contractor", email="contractor@example.com")
+    assert not ExpertEvidence.objects.filter(person=person).exists()
+    link_user(person=person, access_level=AccessLevel.EMPLOYEE, actor=org.user("admin"))
+    assert_exact()
+    assert ExpertEvidence.objects.filter(person=person, skill=world.k8s).exists()

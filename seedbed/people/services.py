@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from seedbed.accounts.models import AccessLevel, User
 from seedbed.accounts.services import audit, diff_fields
 from seedbed.knowledge import personal_data as knowledge_data
+from seedbed.knowledge.evidence import refresh_evidence
 from seedbed.knowledge.services import handovers
 from seedbed.lib.errors import NotAllowed, ServiceError
 from seedbed.mentoring import personal_data as mentoring_data
@@ -446,6 +447,9 @@ def link_user(
         )
         person.user = user
         person.save(update_fields=["user"])
+        # An existing login may have written articles: they now count for this person in the
+        # expert finder's read table.
+        refresh_evidence(person_ids=[person.pk])
     if actor is not None:
         audit(
             actor=actor,
