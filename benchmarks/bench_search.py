@@ -480,9 +480,16 @@ def build(n_people: int = 5000, n_articles: int = 100_000, seed: int = 5) -> dic
 
 
 def analyse() -> None:
+    """Statistics for the planner; on PostgreSQL the documents table compacted first. The
+    build inserts 100,000 documents in bulk and then writes each one's vector (an UPDATE),
+    which leaves dead row versions: 125 MB of table after a plain ``VACUUM`` against 35 MB
+    live, and a search reads 3-4x the pages. An install whose documents were written over
+    months reuses that space as autovacuum frees it; its table stays near its live size."""
     from django.db import connection
 
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("VACUUM FULL search_searchdocument")
         cur.execute("ANALYZE")
 
 
