@@ -80,7 +80,7 @@ def _tags(through: Any, column: str, ids: Iterable[int]) -> dict[int, list[int]]
 def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
     """Recompute the rows of ``person_ids`` (``None``: everyone) from articles and answers;
     returns the number of rows written."""
-    from seedbed.knowledge.experts import _fetch
+    from seedbed.knowledge.finder_compile import _fetch
     from seedbed.lib.db import EpochSeconds
 
     people = None if person_ids is None else {int(p) for p in person_ids if p is not None}
@@ -108,7 +108,7 @@ def refresh_evidence(*, person_ids: Iterable[int | None] | None = None) -> int:
     tags = _tags(Article.skills.through, "article_id", {r[0] for r in rows})
     for pk, owner, author, at, visibility in rows:
         # Articles everyone may read apart from the others: readers who may not read every
-        # article add theirs at query time (see experts.py).
+        # article add theirs at query time (see ``finder_sql._restricted_sql``).
         kind: int = (
             EvidenceKind.ARTICLES
             if visibility == Visibility.ORGANISATION
