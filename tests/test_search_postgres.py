@@ -1,17 +1,19 @@
 """What only PostgreSQL's backend does (``seedbed.search.backends.postgres``).
 
 - Vectors are built in Python: the same as ``to_tsvector('simple', ...)`` of the three
-  fields, plus each phrase of the synonym list as one lexeme; a phrase query finds exactly
-  the documents with its words in a row, as on SQLite.
+  fields (the body's first ``LEAD`` words weight C, the rest D), plus each phrase of the
+  synonym list as one lexeme; a phrase query finds exactly the documents with its words in
+  a row, as on SQLite. C weighs as D in the ranking.
 - Ranking in two steps: with more visible hits than ``CANDIDATES``, the candidates best
-  matched in title and tags (then the newest) are ranked by the full text and come first,
-  the others follow by title and tags, then newest. Counts stay exact, pages stay disjoint
+  matched in title and tags, then in the text's opening (then the newest) are ranked by the
+  full text and come first, the others follow by that first score, then newest. Counts stay exact, pages stay disjoint
   and cover every hit, what the viewer may not see is neither counted nor a candidate, and
   the planner settings are put back. SQLite ranks every hit by bm25 in one step.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from seedbed.search.backends import postgres
 from seedbed.search.index import reindex_all
 from seedbed.search.services import search
 from seedbed.search.text import tokens
+from seedbed.skills.models import Skill
 
 # --- vectors -------------------------------------------------------------------------------
 
@@ -40,23 +43,41 @@ TEXTS = [
 
 @pytest.mark.parametrize(("title", "extra", "body"), TEXTS)
 def test_vector_is_what_to_tsvector_gives(title, extra, body):
+    marked = postgres.vector(title, extra, body)
     with connection.cursor() as cur:
         cur.execute(
             "SELECT %s::tsvector = setweight(to_tsvector('simple', %s), 'A') || "
             "setweight(to_tsvector('simple', %s), 'B') || setweight(to_tsvector('simple', %s), 'D')",
             [
-                postgres.vector(title, extra, body),
+                re.sub(r"(\d)C", r"\1D", marked),  # the body's lead is weight C, see below
                 " ".join(tokens(title)),
                 " ".join(tokens(extra)),
                 " ".join(tokens(body)),
             ],
         )
         assert cur.fetchone()[0] is True
+    # The body's first LEAD words are weight C, the rest D.
+    start = len(tokens(title)) + len(tokens(extra))
+    for at, weight in re.findall(r"(\d+)([CD])", marked):
+        assert weight == ("C" if int(at) <= start + postgres.LEAD else "D")
+
+
+@pytest.mark.parametrize("query", ["'word'", "'word' & 'end'", "'steps' | 'order':*", "'b' & 'a'"])
+@pytest.mark.parametrize(("title", "extra", "body"), TEXTS)
+def test_the_lead_weighs_as_the_rest_of_the_body_in_the_ranking(title, extra, body, query):
+    marked = postgres.vector(title, extra, body)
+    assert ("C" in marked) == bool(tokens(body))
+    unmarked = re.sub(r"(\d)C", r"\1D", marked)
+    rank = f"ts_rank_cd({postgres.WEIGHTS}, %s::tsvector, %s::tsquery, 1)"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {rank}, {rank}", [marked, query, unmarked, query])
+        with_lead, without = cur.fetchone()
+    assert with_lead == without
 
 
 def test_a_phrase_of_the_synonym_list_is_also_one_lexeme():
     text = postgres.vector("How to deploy", "", "Here is how  to roll back; how and to")
-    assert "'how to':1A,6D " in text
+    assert "'how to':1A,6C " in text
     assert text.count("'how to'") == 1
 
 
@@ -120,6 +141,26 @@ def test_candidates_come_first_ranked_fully_then_the_rest(org, library):
     # full score is higher than theirs: the price of not reading every hit's text.
     assert got[3:] == [library["body 2"].pk, library["body 1"].pk, library["oldest, dense"].pk]
     assert page.results[5].score > page.results[4].score
+
+
+def test_the_opening_of_the_text_is_a_tier_below_title_and_tags(org, monkeypatch):
+    titled = article("Kubernetes for incidents", "steps in order")
+    tagged = article("Friday", "a quiet day")
+    tagged.skills.add(Skill.objects.get(name="Kubernetes"))
+    opening = article("Ops week", "Kubernetes and billing, then " + "notes " * 60)
+    late = article("Release day", "notes " * 60 + "and kubernetes")  # the newest
+    reindex_all()
+    monkeypatch.setattr(postgres, "CANDIDATES", 3)
+    page = search(viewer=org.user("employee"), q="kubernetes", kinds=["article"], limit=10)
+    assert page.total == 4
+    got = _ids(page)
+    # Title and tags, then the opening: the newest hit, with the word only further on, last.
+    assert set(got[:3]) == {titled.pk, tagged.pk, opening.pk}
+    assert got[3] == late.pk
+    monkeypatch.setattr(postgres, "CANDIDATES", 2)
+    got = _ids(search(viewer=org.user("employee"), q="kubernetes", kinds=["article"], limit=10))
+    assert set(got[:2]) == {titled.pk, tagged.pk}
+    assert got[2:] == [opening.pk, late.pk]
 
 
 def test_pages_across_the_cut_are_disjoint_and_cover_every_hit(org, library):

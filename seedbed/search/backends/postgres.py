@@ -1,5 +1,5 @@
-"""PostgreSQL text search: ``search_vector`` (title weight A, extra B, body D) with a GIN
-index, ranked with ``ts_rank_cd``.
+"""PostgreSQL text search: ``search_vector`` (title weight A, extra B, body D, the body's
+first ``LEAD`` words C) with a GIN index, ranked with ``ts_rank_cd`` (C and D weigh the same).
 
 The vector is built here (``vector``) from the tokens of ``seedbed.search.text``: each at its
 position, as ``to_tsvector('simple', ...)`` would place them (no stemming, no stop words), so
@@ -14,12 +14,19 @@ or RUM).
 
 Ranking reads each hit's full vector (about 2 KB for an article, kept out of line), some
 1-3 µs a hit: fine for a topic, too dear for an everyday word that 50,000 articles hold. So
-it ranks in two steps (``Hits.rerank``): every hit gets a first score from ``search_head``,
-its title and tag words (migration 0004: a short vector kept in the row) — how many of the
-query's words (groups) are among them; the ``CANDIDATES`` best (then the newest) are ranked
-by the full vector and come first, the rest follow by the first score, then the newest. A
-query with up to ``CANDIDATES`` visible hits (every topic query of the benchmark) is ranked
-exactly as in one step.
+it ranks in two steps (``Hits.rerank``): every hit gets a first score from two short vectors
+kept in its row — ``search_head``, its title and tag words (migration 0004), and
+``search_lead``, the words of its text's opening (the body's first ``LEAD`` words, weight C in
+the vector: ``ts_rank_cd`` gives C D's weight, so the full ranking does not change; migration
+0007): for each of the query's words (groups), 2 if title or tags hold it, plus 1 if the
+opening does. The ``CANDIDATES`` best (then the newest) are ranked by the full vector and
+come first, the rest follow by the first score, then the newest. A query with up to
+``CANDIDATES`` visible hits (every topic query of the benchmark) is ranked exactly as in one
+step. The opening is a tier below title and tags: counted like them (in the head), an
+everyday word in every article's opening pushed the articles with it in the title out of
+the candidates; without it, an everyday word's candidates were just the newest of the many
+hits with no word in title or tags, and the first page often not the full ranking's (see
+docs/benchmarks.md, "Search").
 
 Hits are found through the GIN index, which answers ``@@`` without reading any vector; a
 sequential scan would read every document's vector, and the planner, which does not count
@@ -40,12 +47,18 @@ from seedbed.search.backends.base import Hits, Row
 from seedbed.search.query import Group, Query, Term
 from seedbed.search.text import tokens
 
-# ts_rank_cd weights for D, C, B, A; normalisation 1 divides by 1 + log(length).
-WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
+# ts_rank_cd weights for D, C, B, A; normalisation 1 divides by 1 + log(length). C (the
+# body's lead) weighs as D (the body): it only marks the words the first score reads.
+WEIGHTS = "'{0.1, 0.1, 0.4, 1.0}'"
 RANK = f"ts_rank_cd({WEIGHTS}, search_searchdocument.search_vector, q.q, 1)"
-# The first score: how many of the query's groups title and tag words match (``@@`` on a
-# short vector: a fraction of a microsecond, a tenth of what ``ts_rank_cd`` of it costs).
-HEAD_HIT = "CAST(search_searchdocument.search_head @@ CAST(%s AS tsquery) AS integer)"
+# The first score of a group: 2 if title or tags hold it, plus 1 if the text's opening does
+# (``@@`` on short vectors: a fraction of a microsecond, a tenth of what ``ts_rank_cd`` costs).
+HEAD_HIT = (
+    "(CAST(search_searchdocument.search_head @@ CAST(%s AS tsquery) AS integer) * 2 "
+    "+ CAST(search_searchdocument.search_lead @@ CAST(%s AS tsquery) AS integer))"
+)
+# The body's first words, written with weight C: ``search_lead`` holds them.
+LEAD = 40
 # The full score of a hit's vector ``{v}`` (a column named by the search).
 RERANK = f"ts_rank_cd({WEIGHTS}, {{v}}, CAST(%s AS tsquery), 1)"
 # Hits ranked by their full vector; more are ordered by the first score only.
@@ -59,7 +72,7 @@ MAX_LEXEME_BYTES = 2047
 # The version of what ``vector`` writes for a given text and phrase list: raise it with any
 # change to that (or to the tokens it is built from), and ``migrate`` rebuilds the vectors
 # (``seedbed.search.index.fingerprint``).
-VECTOR_FORMAT = 1
+VECTOR_FORMAT = 2
 
 
 @cache
@@ -77,7 +90,8 @@ def phrases() -> list[str]:
 
 def vector(title: str, extra: str, body: str) -> str:
     """The text of a document's ``tsvector``: each token of title (weight A), extra (B) and
-    body (D) at its position, as ``to_tsvector('simple', ...)`` of the three would give; and
+    body (C for its first ``LEAD`` tokens, then D) at its position, as
+    ``to_tsvector('simple', ...)`` of the three would give; and
     each phrase of the synonym list found in the text also as one lexeme ("how to") at the
     position of its first word. A phrase query is then a look-up of that lexeme in the GIN
     index; as ``<->`` of its words it would need every matching document's vector read."""
@@ -95,11 +109,12 @@ def vector(title: str, extra: str, body: str) -> str:
         for i, word in enumerate(words):
             position += 1
             at = min(position, MAX_POSITION)
+            marked = "C" if weight == "D" and i < LEAD else weight
             if len(word.encode()) <= MAX_LEXEME_BYTES:
-                add(word, at, weight)
+                add(word, at, marked)
             for size in lengths:
                 if i + size <= len(words) and tuple(words[i : i + size]) in phrases:
-                    add(" ".join(words[i : i + size]), at, weight)
+                    add(" ".join(words[i : i + size]), at, marked)
     # Tokens are letters and digits (and a phrase's spaces): quoted, never syntax.
     return " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in positions.items())
 
@@ -138,8 +153,9 @@ class PostgresFullText:
             "WHERE search_searchdocument.search_vector @@ q.q"
         )
         full = render(query)
-        groups = [_group(group) for group in query.groups]
-        first = " + ".join([HEAD_HIT] * len(groups))
+        # Each group twice: title and tags (``search_head``), then the lead (``search_lead``).
+        groups = [_group(group) for group in query.groups for _column in ("head", "lead")]
+        first = " + ".join([HEAD_HIT] * len(query.groups))
         return Hits(
             sql=(
                 f"SELECT {columns}, {first} AS score, "
