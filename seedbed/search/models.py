@@ -7,7 +7,8 @@ The full-text structure next to it depends on the database (created by migration
   triggers, and ``search_fts_vocab`` (fts5vocab) listing its terms;
 - PostgreSQL: a ``search_vector`` tsvector column on this table with a GIN index, built in
   Python from the tokens (``backends.postgres.vector``), ``search_head`` (its title and tag
-  words, migration 0004) for ranking very broad queries in two steps, and ``search_term``,
+  words, migration 0004) and ``search_lead`` (the words of the body's opening, migration
+  0007) for ranking very broad queries in two steps, and ``search_term``,
   the vocabulary. Long values are kept out of line (``toast_tuple_target``), so counting the
   hits of a common word reads a narrow table.
 
