@@ -12,6 +12,8 @@ NumPy reads as they are: packing at query time cost about 0.3 us a row (2 of 3 m
 
 from django.db import migrations
 
+from seedbed.lib.migrations import run_sql_on_postgresql
+
 FORWARD = [
     "ALTER TABLE knowledge_expertevidence ADD COLUMN finder_numbers bytea GENERATED ALWAYS AS ("
     "float8send(person_id::float8) || "
@@ -28,16 +30,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements: list[str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("knowledge", "0008_article_title_summary_upper")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [run_sql_on_postgresql(FORWARD, BACKWARD)]

@@ -12,6 +12,8 @@ triggers and run the FTS 'rebuild' command.)
 
 from django.db import migrations
 
+from seedbed.lib.migrations import run_sql_per_vendor
+
 SQLITE_FORWARD = [
     """
     CREATE VIRTUAL TABLE search_fts USING fts5(
@@ -64,20 +66,12 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            _run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            _run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+        run_sql_per_vendor(
+            {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD},
+            {"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD},
         )
     ]

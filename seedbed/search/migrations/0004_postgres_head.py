@@ -15,6 +15,8 @@ Nothing to do on SQLite (FTS5 ranks from its own index).
 
 from django.db import migrations
 
+from seedbed.lib.migrations import run_sql_on_postgresql
+
 FORWARD = (
     "ALTER TABLE search_searchdocument SET (toast_tuple_target = 128), "
     "ADD COLUMN search_head tsvector "
@@ -27,15 +29,7 @@ BACKWARD = (
 )
 
 
-def _run(sql: str):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_document_object")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [run_sql_on_postgresql(FORWARD, BACKWARD)]

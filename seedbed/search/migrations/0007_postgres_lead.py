@@ -12,6 +12,8 @@ Nothing to do on SQLite.
 
 from django.db import migrations
 
+from seedbed.lib.migrations import run_sql_on_postgresql
+
 FORWARD = (
     "ALTER TABLE search_searchdocument ADD COLUMN search_lead tsvector "
     "GENERATED ALWAYS AS (strip(ts_filter(search_vector, '{c}'))) STORED, "
@@ -20,15 +22,7 @@ FORWARD = (
 BACKWARD = "ALTER TABLE search_searchdocument DROP COLUMN IF EXISTS search_lead"
 
 
-def _run(sql: str):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_index_state")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [run_sql_on_postgresql(FORWARD, BACKWARD)]

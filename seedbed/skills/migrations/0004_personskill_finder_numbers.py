@@ -13,6 +13,8 @@ levels for every source. Nothing to do on SQLite (it reads values, not bytes).
 
 from django.db import migrations
 
+from seedbed.lib.migrations import run_sql_on_postgresql
+
 SOURCES = ("manager", "assessment", "certification", "learning", "peer", "self")
 SOURCE = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SOURCES))
 
@@ -30,16 +32,7 @@ BACKWARD = [
 ]
 
 
-def _run(statements: list[str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("skills", "0003_personskill_skill_cover")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [run_sql_on_postgresql(FORWARD, BACKWARD)]
