@@ -44,6 +44,7 @@ import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -271,8 +272,15 @@ def _instance[M: Model](model: type[M], db: str, values: dict[str, Any]) -> M:
     ``values`` (by attribute name) loaded, as ``.only()`` makes them: any other field is read
     when first used. (``Model.from_db`` takes the values in the order of the model's
     fields.)"""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    names = _in_field_order(model, tuple(values))
     return model.from_db(db, names, [values[n] for n in names])
+
+
+@cache
+def _in_field_order(model: type[Model], names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` (attribute names) in the order of ``model``'s fields: worked out once per
+    model and set of names, not for each of the page's sixty instances."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
 
 
 def resolve_skills(skill_ids: Sequence[int], query: str) -> ResolvedSkills:
